@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The `skiff` command. The TypeScript sources are compiled to dist/ by `npm run build`
+// (run automatically by `npm ci` through the `prepare` script).
+import("../dist/cli/main.js").catch((err) => {
+  if (err && err.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes("dist/cli/main.js")) {
+    console.error("skiff: not built yet; run `npm ci` (or `npm run build`) in the checkout first");
+    process.exit(1);
+  }
+  throw err;
+});
