@@ -1,0 +1,86 @@
+// Turns per-registry results into comparison rows, a Markdown table and notes.
+import type { HeyResult } from "./hey.js";
+import type { TargetResult } from "./registry-measure.js";
+import { median, MiB } from "./stats.js";
+import { fmt, markdownTable } from "./table.js";
+
+export interface ComparisonRow {
+  metric: string;
+  skiff?: number;
+  distribution?: number;
+  /** Which direction is better for Skiff. */
+  better: "higher" | "lower";
+  /** How many times better Skiff is (>1 = Skiff better): skiff/dist for "higher", dist/skiff for "lower". */
+  ratio?: number;
+  /** Required ratio, when the metric has a target. */
+  target?: number;
+  targetText?: string;
+  met?: boolean;
+}
+
+type Pick = (r: TargetResult) => number | undefined;
+
+const p99 = (h: HeyResult | undefined): number | undefined => h?.percentilesMs[99];
+
+const METRICS: ReadonlyArray<{
+  metric: string;
+  better: "higher" | "lower";
+  skiff: Pick;
+  distribution: Pick;
+  target?: number;
+  targetText?: string;
+}> = [
+  { metric: "skopeo push, MiB/s (median)", better: "higher", skiff: (r) => median(r.skopeoPush), distribution: (r) => median(r.skopeoPush), target: 1.2, targetText: "≥ 1.2×" },
+  { metric: "skopeo pull, MiB/s (median)", better: "higher", skiff: (r) => median(r.skopeoPull), distribution: (r) => median(r.skopeoPull), target: 1.2, targetText: "≥ 1.2×" },
+  { metric: "curl push, MiB/s (median)", better: "higher", skiff: (r) => median(r.curlPush), distribution: (r) => median(r.curlPush) },
+  { metric: "curl pull, MiB/s (median)", better: "higher", skiff: (r) => median(r.curlPull), distribution: (r) => median(r.curlPull) },
+  { metric: "manifest GET, req/s (Skiff basic auth, dist. anonymous)", better: "higher", skiff: (r) => r.manifestGet.requestsPerSec, distribution: (r) => r.manifestGet.requestsPerSec, target: 2, targetText: "≥ 2×" },
+  { metric: "manifest GET p99, ms (basic / anonymous)", better: "lower", skiff: (r) => p99(r.manifestGet), distribution: (r) => p99(r.manifestGet), target: 1, targetText: "lower" },
+  { metric: "manifest GET, req/s (Skiff bearer, dist. anonymous)", better: "higher", skiff: (r) => r.manifestGetBearer?.requestsPerSec, distribution: (r) => r.manifestGet.requestsPerSec, target: 2, targetText: "≥ 2×" },
+  { metric: "manifest GET p99, ms (bearer / anonymous)", better: "lower", skiff: (r) => p99(r.manifestGetBearer), distribution: (r) => p99(r.manifestGet), target: 1, targetText: "lower" },
+  { metric: "peak RSS, MiB (max of 50 ms VmRSS samples and VmHWM)", better: "lower", skiff: (r) => r.usage.peakRss / MiB, distribution: (r) => r.usage.peakRss / MiB, target: 1, targetText: "≤ dist." },
+  { metric: "CPU seconds used during the whole run", better: "lower", skiff: (r) => r.usage.cpuSeconds, distribution: (r) => r.usage.cpuSeconds },
+];
+
+export function compare(results: { skiff?: TargetResult; distribution?: TargetResult }): ComparisonRow[] {
+  return METRICS.map((m) => {
+    const skiff = results.skiff ? m.skiff(results.skiff) : undefined;
+    const distribution = results.distribution ? m.distribution(results.distribution) : undefined;
+    const row: ComparisonRow = { metric: m.metric, skiff, distribution, better: m.better, target: m.target };
+    if (m.targetText !== undefined) row.targetText = m.targetText;
+    if (skiff !== undefined && distribution !== undefined && skiff > 0 && distribution > 0) {
+      row.ratio = m.better === "higher" ? skiff / distribution : distribution / skiff;
+      if (m.target !== undefined) row.met = row.ratio >= m.target;
+    }
+    return row;
+  });
+}
+
+export function renderTable(rows: readonly ComparisonRow[]): string {
+  return markdownTable(
+    ["metric", "Skiff", "distribution", "ratio (>1 = Skiff better)", "target", "met"],
+    rows.map((r) => [
+      r.metric,
+      fmt(r.skiff, r.metric.includes("p99") ? 2 : 1),
+      fmt(r.distribution, r.metric.includes("p99") ? 2 : 1),
+      r.ratio === undefined ? "—" : `${r.ratio.toFixed(2)}×`,
+      r.targetText ?? "",
+      r.met === undefined ? "" : r.met ? "yes" : "NO",
+    ]),
+  );
+}
+
+/** Warnings about results that are not what they seem (non-200 answers, failed requests). */
+export function notes(results: readonly TargetResult[], heyRequests: number): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    for (const [label, h] of [["manifest GET", r.manifestGet], ["manifest GET (bearer)", r.manifestGetBearer]] as const) {
+      if (h === undefined) continue;
+      const ok = h.statusCounts[200] ?? 0;
+      if (ok !== heyRequests || h.errors > 0) {
+        out.push(`${r.name} ${label}: only ${ok} of ${heyRequests} requests got 200 (${JSON.stringify(h.statusCounts)}, ${h.errors} errors)`);
+      }
+    }
+  }
+  return out;
+}

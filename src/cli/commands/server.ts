@@ -1,0 +1,127 @@
+// `skiff server` and `skiff registry serve`: the long-running processes.
+import { Option, type Command } from "commander";
+import { parseListenAddress } from "../../server/listen-address.js";
+import { LOG_LEVELS, type LogLevel } from "../../server/logger.js";
+import { runServer, type ServerConfig } from "../../server/run.js";
+import { parseDuration, parseSize } from "../units.js";
+
+export const DEFAULT_DATA_DIR = "/var/lib/skiff";
+export const DEFAULT_REGISTRY_LISTEN = "127.0.0.1:5000";
+
+interface ServeFlags {
+  dataDir: string;
+  listen: string;
+  logLevel: LogLevel;
+  maxBlobSize: string;
+  gcGrace: string;
+  gcInterval: string;
+  uploadTtl: string;
+  lifecycleInterval: string;
+  shutdownTimeout: string;
+}
+
+/** Options shared by every command that runs the registry. */
+function addRegistryServerOptions(command: Command, listenFlag: string, listenEnv: string): Command {
+  return command
+    .addOption(
+      new Option("--data-dir <dir>", "where Skiff keeps all its state")
+        .env("SKIFF_DATA_DIR")
+        .default(DEFAULT_DATA_DIR),
+    )
+    .addOption(
+      new Option(
+        `${listenFlag} <host:port>`,
+        "address of the registry (OCI Distribution API, token endpoint, admin API, /metrics)",
+      )
+        .env(listenEnv)
+        .default(DEFAULT_REGISTRY_LISTEN),
+    )
+    .addOption(
+      new Option("--log-level <level>", "log level")
+        .choices(LOG_LEVELS)
+        .env("SKIFF_LOG_LEVEL")
+        .default("info"),
+    )
+    .addOption(
+      new Option("--max-blob-size <size>", "largest blob (layer) accepted")
+        .env("SKIFF_MAX_BLOB_SIZE")
+        .default("64GiB"),
+    )
+    .addOption(
+      new Option(
+        "--gc-grace <duration>",
+        "unreferenced blobs younger than this are kept (pushes in flight need them)",
+      )
+        .env("SKIFF_GC_GRACE")
+        .default("1h"),
+    )
+    .addOption(
+      new Option("--gc-interval <duration>", "how often garbage collection runs")
+        .env("SKIFF_GC_INTERVAL")
+        .default("6h"),
+    )
+    .addOption(
+      new Option("--upload-ttl <duration>", "uploads idle this long are abandoned")
+        .env("SKIFF_UPLOAD_TTL")
+        .default("7d"),
+    )
+    .addOption(
+      new Option("--lifecycle-interval <duration>", "how often lifecycle policies are applied")
+        .env("SKIFF_LIFECYCLE_INTERVAL")
+        .default("1h"),
+    )
+    .addOption(
+      new Option(
+        "--shutdown-timeout <duration>",
+        "on SIGTERM, how long in-flight requests may take to finish",
+      )
+        .env("SKIFF_SHUTDOWN_TIMEOUT")
+        .default("30s"),
+    );
+}
+
+function toConfig(flags: ServeFlags, listenFlag: string): ServerConfig {
+  return {
+    dataDir: flags.dataDir,
+    listen: parseListenAddress(flags.listen, listenFlag),
+    logLevel: flags.logLevel,
+    maxBlobSize: parseSize(flags.maxBlobSize),
+    gcGraceMs: parseDuration(flags.gcGrace),
+    gcIntervalMs: parseDuration(flags.gcInterval),
+    uploadTtlMs: parseDuration(flags.uploadTtl),
+    lifecycleIntervalMs: parseDuration(flags.lifecycleInterval),
+    shutdownTimeoutMs: parseDuration(flags.shutdownTimeout),
+  };
+}
+
+export function registerServerCommand(program: Command): void {
+  const command = program
+    .command("server")
+    .description("run the Skiff server: today the image registry; later also the engine and the cluster API");
+  addRegistryServerOptions(command, "--registry-listen", "SKIFF_REGISTRY_LISTEN").action(
+    async (flags: ServeFlags & { registryListen: string }) => {
+      await runServer(toConfig({ ...flags, listen: flags.registryListen }, "--registry-listen"));
+    },
+  );
+  command.addHelpText(
+    "after",
+    `
+On first start the server creates the admin user "skiff", prints its access key once and
+saves it under <data-dir>/auth/admin-credentials (mode 0600).
+
+Examples:
+  skiff server                                   # /var/lib/skiff, registry on 127.0.0.1:5000
+  skiff server --data-dir /srv/skiff --registry-listen 0.0.0.0:5000`,
+  );
+}
+
+export function registerRegistryServeCommand(registry: Command): void {
+  const command = registry.command("serve").description("run only the image registry");
+  addRegistryServerOptions(command, "--listen", "SKIFF_REGISTRY_LISTEN").action(async (flags: ServeFlags) => {
+    await runServer(toConfig(flags, "--listen"));
+  });
+  command.addHelpText(
+    "after",
+    "\nExample:\n  skiff registry serve --listen 127.0.0.1:5000 --data-dir /var/lib/skiff",
+  );
+}

@@ -1,0 +1,33 @@
+// The `skiff` command.
+import { Command, CommanderError } from "commander";
+import { createRequire } from "node:module";
+import { DataDirError } from "../server/data-dir.js";
+import { ListenError } from "../server/registry.js";
+import { CliError } from "./admin-client.js";
+import { registerRegistryCommands } from "./commands/registry.js";
+import { registerServerCommand } from "./commands/server.js";
+
+const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+const program = new Command()
+  .name("skiff")
+  .description(
+    "Skiff: a private image registry, a container engine and a Kubernetes-compatible cluster in one program",
+  )
+  .version(version)
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServerCommand(program);
+registerRegistryCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  const known = err instanceof CliError || err instanceof DataDirError || err instanceof ListenError;
+  const message = known || err instanceof Error ? (err as Error).message : String(err);
+  process.stderr.write(`skiff: ${message}\n`);
+  if (!known && err instanceof Error && process.env.SKIFF_DEBUG) process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+}

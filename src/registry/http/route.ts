@@ -1,0 +1,53 @@
+// The registry's HTTP routes as a small table: repository names contain slashes, so paths
+// are matched by anchored patterns (the name is everything before the last known suffix),
+// as the distribution registry does, rather than by a path-segment router.
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Caller, Requirement } from "../access.js";
+
+export type HttpMethod = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
+
+export interface RouteContext {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  /** Named groups of the route's pattern (`name`, `reference`, `digest`, `uuid`). */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  caller: Caller;
+}
+
+export interface Route {
+  /** Stable name for logs and metrics, e.g. `blob.get`. */
+  name: string;
+  methods: readonly HttpMethod[];
+  pattern: RegExp;
+  /** What the caller must be allowed; `"authenticated"` for any valid credentials. */
+  requires(params: Record<string, string>): Requirement[] | "authenticated";
+  handle(context: RouteContext): Promise<unknown>;
+}
+
+export interface RouteMatch {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/** Finds the route for a path (without query); `undefined` when the path is unknown. */
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): RouteMatch | "method" | undefined {
+  let pathMatched = false;
+  for (const route of routes) {
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    pathMatched = true;
+    if (!route.methods.includes(method as HttpMethod)) continue;
+    return { route, params: { ...match.groups } };
+  }
+  return pathMatched ? "method" : undefined;
+}
+
+// Building blocks of the patterns. Names are validated after matching, so a bad name gets
+// NAME_INVALID rather than a 404.
+export const NAME = "(?<name>.+)";
+export const DIGEST = "(?<digest>[^/]+)";

@@ -1,0 +1,33 @@
+// The data directory: everything Skiff stores lives below it. Checked at start so an
+// unusable directory is a clear error rather than a failure deep inside a request.
+import { constants } from "node:fs";
+import { access, mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+export const DataPaths = {
+  registryContent: (root: string) => join(root, "registry", "content"),
+  registryDb: (root: string) => join(root, "registry", "registry.db"),
+  authDir: (root: string) => join(root, "auth"),
+  authDb: (root: string) => join(root, "auth", "auth.db"),
+  adminCredentials: (root: string) => join(root, "auth", "admin-credentials"),
+} as const;
+
+export class DataDirError extends Error {}
+
+/** Creates the data directory if needed and proves it writable. */
+export async function prepareDataDir(root: string): Promise<void> {
+  try {
+    await mkdir(root, { recursive: true, mode: 0o700 });
+    await mkdir(join(root, "registry"), { recursive: true, mode: 0o700 });
+    await mkdir(DataPaths.authDir(root), { recursive: true, mode: 0o700 });
+    await access(root, constants.W_OK | constants.R_OK | constants.X_OK);
+    const probe = join(root, `.write-probe-${process.pid}`);
+    await writeFile(probe, "");
+    await rm(probe);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new DataDirError(
+      `data directory ${root} is not usable (${reason}); pass --data-dir with a writable directory or fix its permissions`,
+    );
+  }
+}
