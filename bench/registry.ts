@@ -32,16 +32,24 @@ const sizeMiB = Number(args["size-mb"]);
 const layerCount = Number(args.layers);
 const runs = Number(args.runs);
 const only = args.only as TargetName | undefined;
-if (only !== undefined && !TARGET_NAMES.includes(only)) throw new Error(`--only must be one of ${TARGET_NAMES.join(", ")}`);
+if (only !== undefined && !TARGET_NAMES.includes(only))
+  throw new Error(`--only must be one of ${TARGET_NAMES.join(", ")}`);
 const targets: TargetName[] = only ? [only] : [...TARGET_NAMES];
 
 const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-for (const tool of ["skopeo", "hey", "curl", ...(targets.includes("distribution") ? ["docker-registry"] : [])]) {
+for (const tool of [
+  "skopeo",
+  "hey",
+  "curl",
+  ...(targets.includes("distribution") ? ["docker-registry"] : []),
+]) {
   if (!requireTool(tool)) throw new Error(`${tool} is not installed`);
 }
 if (targets.includes("skiff") && !(await skiffAvailable())) {
-  throw new Error("`skiff registry serve` does not run in this checkout (npm run build?); try --only distribution");
+  throw new Error(
+    "`skiff registry serve` does not run in this checkout (npm run build?); try --only distribution",
+  );
 }
 
 const workDir = await mkdtemp(join(tmpdir(), "skiff-bench-registry-"));
@@ -62,6 +70,12 @@ try {
   const genStart = performance.now();
   const skopeoImages = await makeImages("skopeo");
   const curlImages = await makeImages("curl");
+  const warmupDir = join(workDir, "warmup");
+  const warmupImage = {
+    dir: warmupDir,
+    tag: "warmup",
+    image: await writeImageLayout(warmupDir, { tag: "warmup", layers: [MiB, MiB] }),
+  };
   const imageBytes = skopeoImages[0]?.image.totalBytes ?? 0;
   log(
     `generated ${2 * runs} images of ${(imageBytes / MiB).toFixed(1)} MiB (${layerCount} layers) ` +
@@ -76,6 +90,7 @@ try {
       results[name] = await measureTarget(target, {
         skopeoImages,
         curlImages,
+        warmupImage,
         workDir,
         heyRequests: Number(args["hey-n"]),
         heyConcurrency: Number(args["hey-c"]),
@@ -88,7 +103,10 @@ try {
   }
 
   const rows = compare(results);
-  const warnings = notes(Object.values(results), Number(args["hey-n"]));
+  const warnings = notes(Object.values(results), {
+    requests: Number(args["hey-n"]),
+    concurrency: Number(args["hey-c"]),
+  });
   console.log(`\n## Registry benchmark: Skiff vs CNCF distribution ${await registryVersion()}\n`);
   console.log(
     `${runs} runs, image ${(imageBytes / MiB).toFixed(1)} MiB in ${layerCount} gzip layers of random bytes; ` +
@@ -102,9 +120,24 @@ try {
   await mkdir(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = join(resultsDir, `registry-${stamp}.json`);
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMem: totalmem(), node: process.version };
-  const options = { sizeMiB, layerCount, runs, targets, imageBytes, hey: { n: args["hey-n"], c: args["hey-c"] } };
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine, options, rows, results, warnings }, null, 2));
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    totalMem: totalmem(),
+    node: process.version,
+  };
+  const options = {
+    sizeMiB,
+    layerCount,
+    runs,
+    targets,
+    imageBytes,
+    hey: { n: args["hey-n"], c: args["hey-c"] },
+  };
+  await writeFile(
+    file,
+    JSON.stringify({ date: new Date().toISOString(), machine, options, rows, results, warnings }, null, 2),
+  );
   console.log(`\nresults: ${file}`);
 } finally {
   if (args["keep-work-dir"]) log(`work dir kept: ${workDir}`);

@@ -97,7 +97,11 @@ async function curl(endpoint: Endpoint, args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function eachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < items.length; i = next++) await fn(items[i] as T);

@@ -23,6 +23,8 @@ export interface MeasureOptions {
   /** One image per run for skopeo, and one per run for curl (fresh content each). */
   skopeoImages: BenchImage[];
   curlImages: BenchImage[];
+  /** A small image pushed and pulled once before measuring (connections, JIT, caches). */
+  warmupImage: BenchImage;
   workDir: string;
   heyRequests: number;
   heyConcurrency: number;
@@ -56,6 +58,8 @@ export async function measureTarget(target: BenchTarget, opts: MeasureOptions): 
     return performance.now() - start;
   };
 
+  await warmUp(target, opts);
+
   const skopeoPush: number[] = [];
   for (const [i, { dir, tag, image }] of opts.skopeoImages.entries()) {
     const ms = await timed(() =>
@@ -83,7 +87,12 @@ export async function measureTarget(target: BenchTarget, opts: MeasureOptions): 
   const curlPushRates: number[] = [];
   for (const [i, { dir, tag, image }] of opts.curlImages.entries()) {
     const ms = await timed(() =>
-      curlPush(endpoint, image, { layoutDir: dir, repo: repo("curl", i), tag, concurrency: opts.curlConcurrency }),
+      curlPush(endpoint, image, {
+        layoutDir: dir,
+        repo: repo("curl", i),
+        tag,
+        concurrency: opts.curlConcurrency,
+      }),
     );
     curlPushRates.push(mibPerSec(image.totalBytes, ms));
     log(`curl push run ${i + 1}: ${curlPushRates.at(-1)?.toFixed(1)} MiB/s`);
@@ -91,7 +100,9 @@ export async function measureTarget(target: BenchTarget, opts: MeasureOptions): 
 
   const curlPullRates: number[] = [];
   for (const [i, { image }] of opts.curlImages.entries()) {
-    const ms = await timed(() => curlPull(endpoint, image, { repo: repo("curl", i), concurrency: opts.curlConcurrency }));
+    const ms = await timed(() =>
+      curlPull(endpoint, image, { repo: repo("curl", i), concurrency: opts.curlConcurrency }),
+    );
     curlPullRates.push(mibPerSec(image.totalBytes, ms));
     log(`curl pull run ${i + 1}: ${curlPullRates.at(-1)?.toFixed(1)} MiB/s`);
   }
@@ -100,7 +111,12 @@ export async function measureTarget(target: BenchTarget, opts: MeasureOptions): 
   if (first === undefined) throw new Error("no images to measure");
   const manifestUrl = `${target.url}/v2/${repo("skopeo", 0)}/manifests/${first.tag}`;
   const hey = (extra: { basicAuth?: string; headers?: Record<string, string> }, requests: number) =>
-    runHey(manifestUrl, { requests, concurrency: opts.heyConcurrency, accept: OCI_MANIFEST_ACCEPT, ...extra });
+    runHey(manifestUrl, {
+      requests,
+      concurrency: opts.heyConcurrency,
+      accept: OCI_MANIFEST_ACCEPT,
+      ...extra,
+    });
   const basic = target.creds === undefined ? {} : { basicAuth: target.creds };
   await hey(basic, Math.min(2000, opts.heyRequests)); // warm-up: JIT, caches, connection setup paths
   const manifestGet = await hey(basic, opts.heyRequests);
@@ -127,6 +143,15 @@ export async function measureTarget(target: BenchTarget, opts: MeasureOptions): 
     manifestGetBearer,
     usage,
   };
+}
+
+async function warmUp(target: BenchTarget, opts: MeasureOptions): Promise<void> {
+  const { dir, tag } = opts.warmupImage;
+  const remote = `docker://${target.hostPort}/bench/warmup:${tag}`;
+  await skopeoCopy(`oci:${dir}:${tag}`, remote, { destCreds: target.creds });
+  const out = await mkdtemp(join(opts.workDir, `warmup-${target.name}-`));
+  await skopeoCopy(remote, `oci:${out}:${tag}`, { srcCreds: target.creds });
+  await rm(out, { recursive: true, force: true });
 }
 
 function describeHey(r: HeyResult): string {

@@ -30,16 +30,80 @@ const METRICS: ReadonlyArray<{
   target?: number;
   targetText?: string;
 }> = [
-  { metric: "skopeo push, MiB/s (median)", better: "higher", skiff: (r) => median(r.skopeoPush), distribution: (r) => median(r.skopeoPush), target: 1.2, targetText: "≥ 1.2×" },
-  { metric: "skopeo pull, MiB/s (median)", better: "higher", skiff: (r) => median(r.skopeoPull), distribution: (r) => median(r.skopeoPull), target: 1.2, targetText: "≥ 1.2×" },
-  { metric: "curl push, MiB/s (median)", better: "higher", skiff: (r) => median(r.curlPush), distribution: (r) => median(r.curlPush) },
-  { metric: "curl pull, MiB/s (median)", better: "higher", skiff: (r) => median(r.curlPull), distribution: (r) => median(r.curlPull) },
-  { metric: "manifest GET, req/s (Skiff basic auth, dist. anonymous)", better: "higher", skiff: (r) => r.manifestGet.requestsPerSec, distribution: (r) => r.manifestGet.requestsPerSec, target: 2, targetText: "≥ 2×" },
-  { metric: "manifest GET p99, ms (basic / anonymous)", better: "lower", skiff: (r) => p99(r.manifestGet), distribution: (r) => p99(r.manifestGet), target: 1, targetText: "lower" },
-  { metric: "manifest GET, req/s (Skiff bearer, dist. anonymous)", better: "higher", skiff: (r) => r.manifestGetBearer?.requestsPerSec, distribution: (r) => r.manifestGet.requestsPerSec, target: 2, targetText: "≥ 2×" },
-  { metric: "manifest GET p99, ms (bearer / anonymous)", better: "lower", skiff: (r) => p99(r.manifestGetBearer), distribution: (r) => p99(r.manifestGet), target: 1, targetText: "lower" },
-  { metric: "peak RSS, MiB (max of 50 ms VmRSS samples and VmHWM)", better: "lower", skiff: (r) => r.usage.peakRss / MiB, distribution: (r) => r.usage.peakRss / MiB, target: 1, targetText: "≤ dist." },
-  { metric: "CPU seconds used during the whole run", better: "lower", skiff: (r) => r.usage.cpuSeconds, distribution: (r) => r.usage.cpuSeconds },
+  {
+    metric: "skopeo push, MiB/s (median)",
+    better: "higher",
+    skiff: (r) => median(r.skopeoPush),
+    distribution: (r) => median(r.skopeoPush),
+    target: 1.2,
+    targetText: "≥ 1.2×",
+  },
+  {
+    metric: "skopeo pull, MiB/s (median)",
+    better: "higher",
+    skiff: (r) => median(r.skopeoPull),
+    distribution: (r) => median(r.skopeoPull),
+    target: 1.2,
+    targetText: "≥ 1.2×",
+  },
+  {
+    metric: "curl push, MiB/s (median)",
+    better: "higher",
+    skiff: (r) => median(r.curlPush),
+    distribution: (r) => median(r.curlPush),
+  },
+  {
+    metric: "curl pull, MiB/s (median)",
+    better: "higher",
+    skiff: (r) => median(r.curlPull),
+    distribution: (r) => median(r.curlPull),
+  },
+  {
+    metric: "manifest GET, req/s (Skiff basic auth, dist. anonymous)",
+    better: "higher",
+    skiff: (r) => r.manifestGet.requestsPerSec,
+    distribution: (r) => r.manifestGet.requestsPerSec,
+    target: 2,
+    targetText: "≥ 2×",
+  },
+  {
+    metric: "manifest GET p99, ms (basic / anonymous)",
+    better: "lower",
+    skiff: (r) => p99(r.manifestGet),
+    distribution: (r) => p99(r.manifestGet),
+    target: 1,
+    targetText: "lower",
+  },
+  {
+    metric: "manifest GET, req/s (Skiff bearer, dist. anonymous)",
+    better: "higher",
+    skiff: (r) => r.manifestGetBearer?.requestsPerSec,
+    distribution: (r) => r.manifestGet.requestsPerSec,
+    target: 2,
+    targetText: "≥ 2×",
+  },
+  {
+    metric: "manifest GET p99, ms (bearer / anonymous)",
+    better: "lower",
+    skiff: (r) => p99(r.manifestGetBearer),
+    distribution: (r) => p99(r.manifestGet),
+    target: 1,
+    targetText: "lower",
+  },
+  {
+    metric: "peak RSS, MiB (max of 50 ms VmRSS samples and VmHWM)",
+    better: "lower",
+    skiff: (r) => r.usage.peakRss / MiB,
+    distribution: (r) => r.usage.peakRss / MiB,
+    target: 1,
+    targetText: "≤ dist.",
+  },
+  {
+    metric: "CPU seconds used during the whole run",
+    better: "lower",
+    skiff: (r) => r.usage.cpuSeconds,
+    distribution: (r) => r.usage.cpuSeconds,
+  },
 ];
 
 export function compare(results: { skiff?: TargetResult; distribution?: TargetResult }): ComparisonRow[] {
@@ -71,14 +135,24 @@ export function renderTable(rows: readonly ComparisonRow[]): string {
 }
 
 /** Warnings about results that are not what they seem (non-200 answers, failed requests). */
-export function notes(results: readonly TargetResult[], heyRequests: number): string[] {
+export function notes(
+  results: readonly TargetResult[],
+  hey: { requests: number; concurrency: number },
+): string[] {
+  // hey gives each of its c workers floor(n / c) requests.
+  const sent = Math.floor(hey.requests / hey.concurrency) * hey.concurrency;
   const out: string[] = [];
   for (const r of results) {
-    for (const [label, h] of [["manifest GET", r.manifestGet], ["manifest GET (bearer)", r.manifestGetBearer]] as const) {
+    for (const [label, h] of [
+      ["manifest GET", r.manifestGet],
+      ["manifest GET (bearer)", r.manifestGetBearer],
+    ] as const) {
       if (h === undefined) continue;
       const ok = h.statusCounts[200] ?? 0;
-      if (ok !== heyRequests || h.errors > 0) {
-        out.push(`${r.name} ${label}: only ${ok} of ${heyRequests} requests got 200 (${JSON.stringify(h.statusCounts)}, ${h.errors} errors)`);
+      if (ok !== sent || h.errors > 0) {
+        out.push(
+          `${r.name} ${label}: only ${ok} of ${sent} requests got 200 (${JSON.stringify(h.statusCounts)}, ${h.errors} errors)`,
+        );
       }
     }
   }

@@ -23,7 +23,14 @@ export async function startTarget(name: TargetName): Promise<BenchTarget> {
     return { name, url: r.url, hostPort: r.hostPort, pid: r.pid, stop: () => r.stop() };
   }
   const s = await startSkiffServer();
-  return { name, url: s.url, hostPort: s.hostPort, pid: s.pid, creds: `skiff:${s.password}`, stop: () => s.stop() };
+  return {
+    name,
+    url: s.url,
+    hostPort: s.hostPort,
+    pid: s.pid,
+    creds: `skiff:${s.password}`,
+    stop: () => s.stop(),
+  };
 }
 
 /** Whether `skiff registry serve` exists in this checkout (built and wired). */
@@ -51,7 +58,8 @@ export async function bearerToken(target: BenchTarget, scope: string): Promise<s
   if (service !== undefined) tokenUrl.searchParams.set("service", service);
   tokenUrl.searchParams.set("scope", scope);
   const headers: Record<string, string> = {};
-  if (target.creds !== undefined) headers.Authorization = `Basic ${Buffer.from(target.creds).toString("base64")}`;
+  if (target.creds !== undefined)
+    headers.Authorization = `Basic ${Buffer.from(target.creds).toString("base64")}`;
   const res = await fetch(tokenUrl, { headers });
   const body = (await res.json()) as { token?: string; access_token?: string };
   const token = body.token ?? body.access_token;

@@ -271,24 +271,25 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
       "SELECT 1 AS one FROM manifest_refs WHERE repository = ? AND child = ? AND kind = 'manifest' LIMIT 1",
     );
     // Distinct blobs reachable from a manifest through its index entries, plus the manifests themselves.
-    const size = db.prepare<[string, string, string], { total: number | null }>(
+    // Named parameters: better-sqlite3 treats numbered ones (?1) as named and refuses positional values.
+    const size = db.prepare<[{ repository: string; digest: string }], { total: number | null }>(
       `WITH RECURSIVE reach(digest) AS (
-         SELECT ?2
+         SELECT @digest
          UNION SELECT r.child FROM manifest_refs r JOIN reach ON r.digest = reach.digest
-           WHERE r.repository = ?1 AND r.kind = 'manifest'
+           WHERE r.repository = @repository AND r.kind = 'manifest'
        ),
        content(digest) AS (
          SELECT digest FROM reach
          UNION SELECT r.child FROM manifest_refs r JOIN reach ON r.digest = reach.digest
-           WHERE r.repository = ?1 AND r.kind = 'blob'
+           WHERE r.repository = @repository AND r.kind = 'blob'
        )
-       SELECT SUM(l.size) AS total FROM content c JOIN blob_links l ON l.digest = c.digest AND l.repository = ?3`,
+       SELECT SUM(l.size) AS total FROM content c JOIN blob_links l ON l.digest = c.digest AND l.repository = @repository`,
     );
     return rows.map((row) => ({
       ...toManifest(row),
       tags: tagsOf.all(repository, row.digest).map((t) => t.tag),
       isChild: isChild.get(repository, row.digest) !== undefined,
-      totalSize: size.get(repository, row.digest, repository)?.total ?? row.size,
+      totalSize: size.get({ repository, digest: row.digest })?.total ?? row.size,
     }));
   }
 

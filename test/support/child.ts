@@ -44,7 +44,11 @@ export function exited(child: ChildProcess): Promise<void> {
  * Sends `signal` and waits up to `graceMs` for the child to exit, then SIGKILLs it and waits
  * again. Safe to call on a child that already exited, and more than once.
  */
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs = 10_000): Promise<void> {
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals,
+  graceMs = 10_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill(signal);
   let timer: NodeJS.Timeout | undefined;

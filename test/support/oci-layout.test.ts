@@ -63,7 +63,12 @@ describe.skipIf(!haveTools)("OCI layouts written by test/support/oci-layout.ts",
     const remote = await registryDigest(registry, "selftest/multi", "multi", OciMediaType.index);
     expect(remote).toEqual({ status: 200, digest: index.indexDigest });
     for (const child of index.manifests) {
-      const byDigest = await registryDigest(registry, "selftest/multi", child.manifestDigest, OciMediaType.manifest);
+      const byDigest = await registryDigest(
+        registry,
+        "selftest/multi",
+        child.manifestDigest,
+        OciMediaType.manifest,
+      );
       expect(byDigest).toEqual({ status: 200, digest: child.manifestDigest });
     }
 

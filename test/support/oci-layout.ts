@@ -80,7 +80,12 @@ export interface IndexLayout {
 export async function writeImageLayout(dir: string, opts: ImageLayoutOptions): Promise<ImageLayout> {
   await initLayout(dir);
   const seed = String(opts.seed ?? randomBytes(16).toString("hex"));
-  const image = await writeImage(dir, opts.layers, opts.platform ?? { os: "linux", architecture: "amd64" }, seed);
+  const image = await writeImage(
+    dir,
+    opts.layers,
+    opts.platform ?? { os: "linux", architecture: "amd64" },
+    seed,
+  );
   await addRef(dir, { ...image.manifest, platform: image.platform }, opts.tag);
   return image.result;
 }
@@ -286,7 +291,8 @@ async function* tarWithOneFile(
     gname: "root",
   });
   header.encode();
-  if (header.block === undefined || header.needPax) throw new Error(`cannot encode tar header for ${opts.size}`);
+  if (header.block === undefined || header.needPax)
+    throw new Error(`cannot encode tar header for ${opts.size}`);
   yield emit(header.block);
   const random = pseudoRandom(opts.seed);
   const zeros = Buffer.alloc(CHUNK);

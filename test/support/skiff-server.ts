@@ -11,9 +11,14 @@ import { runOk, type RunResult } from "./tools.js";
 export const SKIFF_BIN = fileURLToPath(new URL("../../bin/skiff.js", import.meta.url));
 
 const READY_TIMEOUT_MS = 20_000;
+/** logs keeps at most this many recent lines (a benchmark makes the server log every request). */
+const MAX_LOG_LINES = 20_000;
 
 /** Runs `node bin/skiff.js ...args`; rejects with stderr on a non-zero exit. */
-export function runSkiff(args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function runSkiff(
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   return runOk(process.execPath, [SKIFF_BIN, ...args], { ...opts, timeoutMs: 60_000 });
 }
 
@@ -46,7 +51,7 @@ export interface SkiffServer {
   readonly pid: number;
   /** Login token of the admin user "skiff" (use as `skiff:PASSWORD`). */
   readonly password: string;
-  /** stdout and stderr lines of every process started so far, in arrival order. */
+  /** stdout and stderr lines of every process started so far, in arrival order (the last 20,000). */
   readonly logs: string[];
   /** SIGTERM and wait for a graceful exit (SIGKILL after 15 s); removes a temp data dir. Final. */
   stop(): Promise<void>;
@@ -118,7 +123,8 @@ class SkiffProcess implements SkiffServer {
     const stderr: string[] = [];
     onLines(child.stderr, (l) => {
       stderr.push(l);
-      this.logs.push(l);
+      if (stderr.length > 100) stderr.shift();
+      this.#log(l);
     });
     this.#url = await new Promise<string>((resolve, reject) => {
       const fail = (why: string): void => {
@@ -133,7 +139,7 @@ class SkiffProcess implements SkiffServer {
       child.once("error", (err) => fail(err.message));
       child.once("exit", (code, signal) => fail(`exited early (${code ?? signal})`));
       onLines(child.stdout, (line) => {
-        this.logs.push(line);
+        this.#log(line);
         const url = listeningUrl(line);
         if (url !== undefined) {
           clearTimeout(timer);
@@ -144,6 +150,11 @@ class SkiffProcess implements SkiffServer {
       await stopChild(child, "SIGKILL");
       throw err;
     });
+  }
+
+  #log(line: string): void {
+    this.logs.push(line);
+    if (this.logs.length > MAX_LOG_LINES) this.logs.splice(0, this.logs.length - MAX_LOG_LINES / 2);
   }
 
   async stop(): Promise<void> {

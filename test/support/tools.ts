@@ -50,7 +50,9 @@ export function requireTool(name: string): boolean {
   if (findTool(name) !== undefined) return true;
   if (process.env.CI === "true") {
     const pkg = DEBIAN_PACKAGES[name] ?? name;
-    throw new Error(`required tool "${name}" is not installed; install the Debian package: apt-get install ${pkg}`);
+    throw new Error(
+      `required tool "${name}" is not installed; install the Debian package: apt-get install ${pkg}`,
+    );
   }
   return false;
 }
