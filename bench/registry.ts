@@ -1,8 +1,10 @@
 // Registry benchmark: Skiff side by side with the CNCF distribution registry, same machine,
-// same images, loopback. Run on demand:
-//   npx tsx bench/registry.ts [--size-mb 200] [--layers 8] [--runs 3] [--only skiff|distribution]
-//                             [--hey-n 20000] [--hey-c 32] [--curl-concurrency 4]
-// Prints a Markdown table and writes bench/results/registry-<date>.json.
+// same images, loopback. Run on demand (not part of the test suite):
+//   npx tsx bench/registry.ts [--size-mb 200] [--layers 8] [--runs 5] [--only skiff|distribution]
+//                             [--hey-n 20000] [--hey-c 32] [--curl-concurrency 4] [--keep-work-dir]
+// Both registries run for the whole benchmark; every transfer step alternates between them
+// (ABAB, then BABA) so that drift of the machine hits both alike. Prints a Markdown table and
+// writes bench/results/registry-<date>.json.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -10,16 +12,32 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { writeImageLayout } from "../test/support/oci-layout.js";
 import { requireTool, run } from "../test/support/tools.js";
-import { measureTarget, type BenchImage, type TargetResult } from "./lib/registry-measure.js";
-import { compare, notes, renderTable } from "./lib/registry-report.js";
+import { ProcessSampler } from "./lib/proc-sampler.js";
+import { compare, notes, renderTable, type TargetResult } from "./lib/registry-report.js";
+import {
+  TRANSFER_STEPS,
+  describeHey,
+  manifestLoad,
+  transfer,
+  warmUp,
+  type BenchImage,
+  type ManifestLoad,
+  type StepContext,
+} from "./lib/registry-steps.js";
 import { MiB } from "./lib/stats.js";
-import { TARGET_NAMES, skiffAvailable, startTarget, type TargetName } from "./lib/targets.js";
+import {
+  TARGET_NAMES,
+  skiffAvailable,
+  startTarget,
+  type BenchTarget,
+  type TargetName,
+} from "./lib/targets.js";
 
 const { values: args } = parseArgs({
   options: {
     "size-mb": { type: "string", default: "200" },
     layers: { type: "string", default: "8" },
-    runs: { type: "string", default: "3" },
+    runs: { type: "string", default: "5" },
     only: { type: "string" },
     "hey-n": { type: "string", default: "20000" },
     "hey-c": { type: "string", default: "32" },
@@ -27,14 +45,15 @@ const { values: args } = parseArgs({
     "keep-work-dir": { type: "boolean", default: false },
   },
 });
-
 const sizeMiB = Number(args["size-mb"]);
 const layerCount = Number(args.layers);
 const runs = Number(args.runs);
+const hey = { requests: Number(args["hey-n"]), concurrency: Number(args["hey-c"]) };
 const only = args.only as TargetName | undefined;
-if (only !== undefined && !TARGET_NAMES.includes(only))
+if (only !== undefined && !TARGET_NAMES.includes(only)) {
   throw new Error(`--only must be one of ${TARGET_NAMES.join(", ")}`);
-const targets: TargetName[] = only ? [only] : [...TARGET_NAMES];
+}
+const names: TargetName[] = only ? [only] : [...TARGET_NAMES];
 
 const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
@@ -42,22 +61,116 @@ for (const tool of [
   "skopeo",
   "hey",
   "curl",
-  ...(targets.includes("distribution") ? ["docker-registry"] : []),
+  "sync",
+  ...(names.includes("distribution") ? ["docker-registry"] : []),
 ]) {
   if (!requireTool(tool)) throw new Error(`${tool} is not installed`);
 }
-if (targets.includes("skiff") && !(await skiffAvailable())) {
+if (names.includes("skiff") && !(await skiffAvailable())) {
   throw new Error(
     "`skiff registry serve` does not run in this checkout (npm run build?); try --only distribution",
   );
 }
 
 const workDir = await mkdtemp(join(tmpdir(), "skiff-bench-registry-"));
+const targets: BenchTarget[] = [];
 try {
-  // Every run pushes fresh content: skopeo's blob-info cache (root: /var/lib/containers/cache)
-  // would otherwise mount already-seen blobs from another repository instead of uploading.
+  const ctx = await generateImages();
+  const imageBytes = ctx.skopeoImages[0]?.image.totalBytes ?? 0;
+  const warmupDir = join(workDir, "warmup");
+  const warmup = await writeImageLayout(warmupDir, { tag: "warmup", layers: [MiB, MiB] });
+
+  const samplers = new Map<TargetName, ProcessSampler>();
+  for (const name of names) {
+    const target = await startTarget(name);
+    targets.push(target);
+    const sampler = new ProcessSampler(target.pid, 50);
+    sampler.start();
+    samplers.set(name, sampler);
+    log(`[${name}] listening on ${target.url} (pid ${target.pid})`);
+    await warmUp(target, { dir: warmupDir, tag: "warmup", image: warmup }, workDir);
+  }
+
+  const rates = new Map<string, number[]>();
+  for (const step of TRANSFER_STEPS) {
+    for (let i = 0; i < runs; i++) {
+      const order = i % 2 === 0 ? targets : [...targets].reverse();
+      for (const target of order) {
+        const rate = await transfer(step, target, i, ctx);
+        const key = `${target.name}/${step}`;
+        rates.set(key, [...(rates.get(key) ?? []), rate]);
+        log(`[${target.name}] ${step} run ${i + 1}: ${rate.toFixed(1)} MiB/s`);
+      }
+    }
+  }
+
+  const loads = new Map<TargetName, ManifestLoad>();
+  for (const target of targets) {
+    const load = await manifestLoad(target, ctx, hey);
+    loads.set(target.name, load);
+    log(`[${target.name}] manifest GET: ${describeHey(load.manifestGet)}`);
+    if (load.manifestGetBearer)
+      log(`[${target.name}] manifest GET (bearer): ${describeHey(load.manifestGetBearer)}`);
+  }
+
+  const results: Partial<Record<TargetName, TargetResult>> = {};
+  for (const target of targets) {
+    const usage = (samplers.get(target.name) as ProcessSampler).stop();
+    const load = loads.get(target.name) as ManifestLoad;
+    const get = (step: string): number[] => rates.get(`${target.name}/${step}`) ?? [];
+    results[target.name] = {
+      name: target.name,
+      skopeoPush: get("skopeoPush"),
+      skopeoPull: get("skopeoPull"),
+      curlPush: get("curlPush"),
+      curlPull: get("curlPull"),
+      ...load,
+      usage,
+    };
+    log(
+      `[${target.name}] peak RSS ${(usage.peakRss / MiB).toFixed(1)} MiB, CPU ${usage.cpuSeconds.toFixed(1)} s`,
+    );
+  }
+
+  const rows = compare(results);
+  const warnings = notes(Object.values(results), hey);
+  console.log(`\n## Registry benchmark: Skiff vs CNCF distribution ${await registryVersion()}\n`);
+  console.log(
+    `${runs} runs, image ${(imageBytes / MiB).toFixed(1)} MiB in ${layerCount} gzip layers of random bytes; ` +
+      `hey -n ${hey.requests} -c ${hey.concurrency}; curl ${ctx.curlConcurrency} blobs at a time; ` +
+      `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}.\n`,
+  );
+  console.log(renderTable(rows));
+  for (const w of warnings) console.log(`\nWARNING: ${w}`);
+
+  const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
+  await mkdir(resultsDir, { recursive: true });
+  const file = join(resultsDir, `registry-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    totalMem: totalmem(),
+    node: process.version,
+  };
+  const options = { sizeMiB, layerCount, runs, names, imageBytes, hey, curlConcurrency: ctx.curlConcurrency };
+  const report = { date: new Date().toISOString(), machine, options, rows, results, warnings };
+  await writeFile(file, JSON.stringify(report, null, 2));
+  console.log(`\nresults: ${file}`);
+} finally {
+  for (const target of targets) await target.stop();
+  if (args["keep-work-dir"]) log(`work dir kept: ${workDir}`);
+  else await rm(workDir, { recursive: true, force: true });
+}
+
+/**
+ * One image per run for skopeo and one for curl, each with fresh random content: as root,
+ * skopeo's blob-info cache (/var/lib/containers/cache) would otherwise have it mount blobs
+ * it already pushed to another repository of the same registry instead of uploading them.
+ */
+async function generateImages(): Promise<StepContext> {
+  const start = performance.now();
   const layerBytes = Math.round((sizeMiB * MiB) / layerCount);
-  const makeImages = async (kind: string): Promise<BenchImage[]> => {
+  const make = async (kind: string): Promise<BenchImage[]> => {
     const images: BenchImage[] = [];
     for (let i = 0; i < runs; i++) {
       const dir = join(workDir, `${kind}-${i + 1}`);
@@ -67,81 +180,15 @@ try {
     }
     return images;
   };
-  const genStart = performance.now();
-  const skopeoImages = await makeImages("skopeo");
-  const curlImages = await makeImages("curl");
-  const warmupDir = join(workDir, "warmup");
-  const warmupImage = {
-    dir: warmupDir,
-    tag: "warmup",
-    image: await writeImageLayout(warmupDir, { tag: "warmup", layers: [MiB, MiB] }),
+  const ctx: StepContext = {
+    skopeoImages: await make("skopeo"),
+    curlImages: await make("curl"),
+    workDir,
+    curlConcurrency: Number(args["curl-concurrency"]),
   };
-  const imageBytes = skopeoImages[0]?.image.totalBytes ?? 0;
-  log(
-    `generated ${2 * runs} images of ${(imageBytes / MiB).toFixed(1)} MiB (${layerCount} layers) ` +
-      `in ${((performance.now() - genStart) / 1000).toFixed(1)} s`,
-  );
-
-  const results: Partial<Record<TargetName, TargetResult>> = {};
-  for (const name of targets) {
-    const target = await startTarget(name);
-    log(`[${name}] listening on ${target.url} (pid ${target.pid})`);
-    try {
-      results[name] = await measureTarget(target, {
-        skopeoImages,
-        curlImages,
-        warmupImage,
-        workDir,
-        heyRequests: Number(args["hey-n"]),
-        heyConcurrency: Number(args["hey-c"]),
-        curlConcurrency: Number(args["curl-concurrency"]),
-        log,
-      });
-    } finally {
-      await target.stop();
-    }
-  }
-
-  const rows = compare(results);
-  const warnings = notes(Object.values(results), {
-    requests: Number(args["hey-n"]),
-    concurrency: Number(args["hey-c"]),
-  });
-  console.log(`\n## Registry benchmark: Skiff vs CNCF distribution ${await registryVersion()}\n`);
-  console.log(
-    `${runs} runs, image ${(imageBytes / MiB).toFixed(1)} MiB in ${layerCount} gzip layers of random bytes; ` +
-      `hey -n ${args["hey-n"]} -c ${args["hey-c"]}; curl ${args["curl-concurrency"]} blobs at a time; ` +
-      `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}.\n`,
-  );
-  console.log(renderTable(rows));
-  for (const w of warnings) console.log(`\nWARNING: ${w}`);
-
-  const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
-  await mkdir(resultsDir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const file = join(resultsDir, `registry-${stamp}.json`);
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    totalMem: totalmem(),
-    node: process.version,
-  };
-  const options = {
-    sizeMiB,
-    layerCount,
-    runs,
-    targets,
-    imageBytes,
-    hey: { n: args["hey-n"], c: args["hey-c"] },
-  };
-  await writeFile(
-    file,
-    JSON.stringify({ date: new Date().toISOString(), machine, options, rows, results, warnings }, null, 2),
-  );
-  console.log(`\nresults: ${file}`);
-} finally {
-  if (args["keep-work-dir"]) log(`work dir kept: ${workDir}`);
-  else await rm(workDir, { recursive: true, force: true });
+  const seconds = ((performance.now() - start) / 1000).toFixed(1);
+  log(`generated ${2 * runs} images of ${sizeMiB} MiB (${layerCount} layers) in ${seconds} s`);
+  return ctx;
 }
 
 async function registryVersion(): Promise<string> {

@@ -22,15 +22,20 @@ export interface HeyOptions {
   accept?: string;
   /** Extra headers, e.g. { Authorization: "Bearer ..." }. */
   headers?: Record<string, string>;
-  /** hey -a user:password */
+  /**
+   * "user:password", sent as an Authorization: Basic header. (hey's own -a flag does not work
+   * with Skiff's JWT login tokens: those requests arrive without credentials.)
+   */
   basicAuth?: string;
 }
 
 export async function runHey(url: string, opts: HeyOptions): Promise<HeyResult> {
   const args = ["-n", String(opts.requests), "-c", String(opts.concurrency)];
   if (opts.accept !== undefined) args.push("-A", opts.accept);
-  if (opts.basicAuth !== undefined) args.push("-a", opts.basicAuth);
-  for (const [name, value] of Object.entries(opts.headers ?? {})) args.push("-H", `${name}: ${value}`);
+  const headers = { ...opts.headers };
+  if (opts.basicAuth !== undefined)
+    headers.Authorization = `Basic ${Buffer.from(opts.basicAuth).toString("base64")}`;
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
   args.push(url);
   const { stdout } = await runOk("hey", args, { timeoutMs: 600_000 });
   return parseHey(stdout);

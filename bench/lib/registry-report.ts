@@ -1,8 +1,21 @@
 // Turns per-registry results into comparison rows, a Markdown table and notes.
 import type { HeyResult } from "./hey.js";
-import type { TargetResult } from "./registry-measure.js";
+import type { ProcessUsage } from "./proc-sampler.js";
+import type { ManifestLoad } from "./registry-steps.js";
 import { median, MiB } from "./stats.js";
 import { fmt, markdownTable } from "./table.js";
+
+/** Everything measured on one registry. */
+export interface TargetResult extends ManifestLoad {
+  name: string;
+  /** MiB/s of each run. */
+  skopeoPush: number[];
+  skopeoPull: number[];
+  curlPush: number[];
+  curlPull: number[];
+  /** Memory and CPU of the registry process over the whole benchmark. */
+  usage: ProcessUsage;
+}
 
 export interface ComparisonRow {
   metric: string;

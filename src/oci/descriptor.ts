@@ -53,7 +53,10 @@ export function parseDescriptor(value: unknown, path: string): Descriptor {
   if (artifactType !== undefined && typeof artifactType !== "string") {
     throw new InvalidManifestError(`${path}.artifactType: must be a string`);
   }
-  if (platform !== undefined && !(isRecord(platform) && typeof platform.architecture === "string")) {
+  if (
+    platform !== undefined &&
+    !(isRecord(platform) && typeof platform.architecture === "string" && typeof platform.os === "string")
+  ) {
     throw new InvalidManifestError(`${path}.platform: must name an architecture and os`);
   }
   if (urls !== undefined && !(Array.isArray(urls) && urls.every((u) => typeof u === "string"))) {

@@ -3,6 +3,7 @@
 // what its route needs. Failures carry the spec's codes: UNAUTHORIZED with a Bearer
 // challenge when credentials would help, DENIED when the caller is known but not allowed.
 import type { Authenticator, Principal } from "../auth/authenticator.js";
+import { ExpiringCache } from "../auth/expiring-cache.js";
 import type { PolicyStore } from "../auth/policy.js";
 import type { ResourceAccess, TokenService } from "../auth/tokens.js";
 import type { UserStore } from "../auth/users.js";
@@ -45,8 +46,15 @@ export interface RegistryAccessOptions {
   users: UserStore;
 }
 
+/**
+ * How long a successful Basic authentication is reused for the same header. Pulls send the
+ * same credentials on every request; a revoked key or deleted user stops working after this.
+ */
+const BASIC_CACHE_MS = 5_000;
+
 export class RegistryAccess {
   readonly #o: RegistryAccessOptions;
+  readonly #basic = new ExpiringCache<Principal>(1_000);
 
   constructor(options: RegistryAccessOptions) {
     this.#o = options;
@@ -72,9 +80,14 @@ export class RegistryAccess {
   }
 
   async authenticateBasic(authorization: string): Promise<Principal | undefined> {
+    const now = Date.now();
+    const cached = this.#basic.get(authorization, now);
+    if (cached) return cached;
     const credentials = this.#o.authenticator.parseBasicAuthorization(authorization);
     if (!credentials) return undefined;
-    return this.#o.authenticator.authenticateBasic(credentials.username, credentials.password);
+    const principal = await this.#o.authenticator.authenticateBasic(credentials.username, credentials.password);
+    if (principal) this.#basic.set(authorization, principal, now + BASIC_CACHE_MS);
+    return principal;
   }
 
   /** The principal behind a caller, if any (a token's subject is looked up as a user). */

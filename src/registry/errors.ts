@@ -21,6 +21,7 @@ export const ErrorCode = {
   DENIED: { status: 403, message: "requested access to the resource is denied" },
   UNSUPPORTED: { status: 405, message: "the operation is unsupported" },
   TOOMANYREQUESTS: { status: 429, message: "too many requests" },
+  UNKNOWN: { status: 500, message: "unknown error" },
   RANGE_INVALID: { status: 416, message: "requested range not satisfiable" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "payload too large" },
 } as const;

@@ -49,7 +49,7 @@ export class GarbageCollector {
     this.#running = this.#collect(options.dryRun ?? false, started, options.graceMs ?? this.#o.graceMs)
       .then((report) => {
         this.#o.metrics.gcRuns.inc({ result: "ok" });
-        this.#o.metrics.gcDeletedBlobs.inc(report.deletedBlobs.length);
+        if (!report.dryRun) this.#o.metrics.gcDeletedBlobs.inc(report.deletedBlobs.length);
         this.#o.logger.info(
           {
             deleted: report.deletedBlobs.length,
@@ -77,6 +77,7 @@ export class GarbageCollector {
     const sweep = async (digest: Digest, forget: () => boolean) =>
       locks.run(digest, async () => {
         const info = await content.info(digest);
+        if (dryRun) report.freedBytes += info?.size ?? 0;
         if (dryRun || !forget()) return;
         await content.delete(digest);
         report.deletedBlobs.push(digest);

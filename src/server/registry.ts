@@ -1,6 +1,8 @@
 // Wires the registry: content store, metadata, auth, services, HTTP face and the schedules
 // of garbage collection and lifecycle policies, all under one data directory.
 import { chmod, writeFile, rename } from "node:fs/promises";
+import { createServer } from "node:http";
+import { once } from "node:events";
 import type { Logger } from "pino";
 import type { Registry as MetricsRegistry } from "prom-client";
 import { Authenticator } from "../auth/authenticator.js";
@@ -14,7 +16,7 @@ import { LocalContentStore } from "../content/local-store.js";
 import { RegistryAccess } from "../registry/access.js";
 import { BlobService } from "../registry/blobs.js";
 import { GarbageCollector } from "../registry/gc.js";
-import { registerAdminApi } from "../registry/http/admin.js";
+import { adminApi } from "../registry/http/admin.js";
 import { createRegistryApp } from "../registry/http/app.js";
 import { LifecycleService } from "../registry/lifecycle-service.js";
 import { ManifestService } from "../registry/manifests.js";
@@ -102,14 +104,14 @@ export async function startRegistry(
     metrics,
   });
 
-  const app = createRegistryApp({
+  const handler = createRegistryApp({
     services: { access, blobs, manifests, metadata },
     tokens,
     logger,
     metrics,
     metricsRegistry,
-    extend: (instance) =>
-      registerAdminApi(instance, {
+    prefixes: [
+      adminApi({
         access,
         metadata,
         lifecycle,
@@ -122,10 +124,14 @@ export async function startRegistry(
           }
         },
       }),
+    ],
   });
+  // Large layers take long: only idle keep-alive connections and slow headers are timed out.
+  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 }, handler);
 
   try {
-    await app.listen({ host: config.listen.host, port: config.listen.port });
+    server.listen(config.listen.port, config.listen.host);
+    await once(server, "listening");
   } catch (err) {
     metadata.close();
     authDb.close();
@@ -139,7 +145,7 @@ export async function startRegistry(
           : (code ?? (err as Error).message);
     throw new ListenError(`registry: cannot listen on ${where}: ${hint}`);
   }
-  const address = app.server.address();
+  const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.listen.port;
   const url = formatUrl({ host: config.listen.host, port });
   logger.info({ url, dataDir }, "registry listening");
@@ -159,10 +165,10 @@ export async function startRegistry(
       timers.forEach((t) => clearInterval(t));
       // Uploads still running after the timeout are cut; their bytes stay on disk and the
       // client resumes them (GET the upload for its offset) once the server is back.
-      const force = setTimeout(() => app.server.closeAllConnections(), timeoutMs);
-      force.unref();
-      app.server.closeIdleConnections();
-      await app.close();
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+      await closed;
       clearTimeout(force);
       metadata.close();
       authDb.close();

@@ -1,7 +1,6 @@
 // The admin API under /skiff/v1/: repositories and their settings, images, lifecycle
 // policies, garbage collection, users, access keys and access policies. It is what the
 // `skiff registry …` commands call; every route needs an admin user's Basic credentials.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AuthError } from "../../auth/errors.js";
 import type { PolicyStore } from "../../auth/policy.js";
 import type { UserStore } from "../../auth/users.js";
@@ -16,6 +15,7 @@ import {
   validateTagMutability,
   type TagMutabilitySettings,
 } from "../tag-mutability.js";
+import type { Exchange, PrefixHandler } from "./app.js";
 import { readBoundedBody } from "./body.js";
 
 export interface AdminApiOptions {
@@ -229,29 +229,27 @@ function adminRoutes(o: AdminApiOptions): AdminRoute[] {
   ];
 }
 
-export function registerAdminApi(app: FastifyInstance, options: AdminApiOptions): void {
+/** The admin API as a handler of the `/skiff/v1/` prefix. */
+export function adminApi(options: AdminApiOptions): PrefixHandler {
   const routes = adminRoutes(options);
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+  const handle = async (exchange: Exchange) => {
+    const { request, reply, path } = exchange;
+    exchange.routeName = "admin";
     const principal = await options.access.authenticateBasic(request.headers.authorization ?? "");
     if (!principal) {
       reply.header("WWW-Authenticate", 'Basic realm="skiff admin"');
-      throw new RegistryError(
-        "UNAUTHORIZED",
-        "admin credentials required (user skiff and a login token or access key)",
-      );
+      throw new RegistryError("UNAUTHORIZED", "admin credentials required (user skiff and a login token or access key)");
     }
-    request.principalName = principal.name;
+    exchange.user = principal.name;
     if (!principal.admin) throw new RegistryError("DENIED", `user ${principal.name} is not an administrator`);
-    const path = decodeURIComponent(request.url.split("?")[0]!);
     let sawPath = false;
     for (const route of routes) {
       const match = route.pattern.exec(path);
       if (!match) continue;
       sawPath = true;
       if (route.method !== request.method) continue;
-      request.routeName = `admin.${request.method.toLowerCase()}`;
       const body = async () => {
-        const raw = await readBoundedBody(request.raw, 1024 * 1024);
+        const raw = await readBoundedBody(request, 1024 * 1024);
         if (raw.length === 0) return {};
         try {
           const parsed: unknown = JSON.parse(raw.toString("utf8"));
@@ -265,8 +263,7 @@ export function registerAdminApi(app: FastifyInstance, options: AdminApiOptions)
         const result = await route.handle({ body, match });
         return reply.code(route.status ?? 200).send(result ?? {});
       } catch (err) {
-        if (err instanceof AuthError)
-          throw new RegistryError("UNSUPPORTED", err.message, undefined, authStatus(err));
+        if (err instanceof AuthError) throw new RegistryError("UNSUPPORTED", err.message, undefined, authStatus(err));
         throw err;
       }
     }
@@ -277,5 +274,5 @@ export function registerAdminApi(app: FastifyInstance, options: AdminApiOptions)
       sawPath ? 405 : 404,
     );
   };
-  app.all("/skiff/v1/*", handler);
+  return { prefix: "/skiff/v1/", handle };
 }

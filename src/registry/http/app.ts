@@ -1,13 +1,9 @@
-// The registry's HTTP face: one Fastify instance serving the distribution API under /v2/,
-// the token endpoint, the admin API and /metrics. Bodies are never parsed by Fastify:
-// handlers read the raw request stream, so blobs stream straight to disk.
-import Fastify, {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from "fastify";
+// The registry's HTTP face on Node's own HTTP server: the distribution API under /v2/, the
+// token endpoint, the admin API, /metrics and /healthz. Bodies are never buffered by the
+// framework: handlers read the request stream, so blobs stream straight to disk. (A web
+// framework cost more resident memory than the whole registry otherwise uses; the routing
+// the registry needs — names with slashes — is a pattern table anyway.)
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Registry as MetricsRegistry } from "prom-client";
 import type { TokenService } from "../../auth/tokens.js";
@@ -18,10 +14,25 @@ import type { RegistryMetrics } from "../metrics.js";
 import { blobRoutes } from "./blobs.js";
 import { listingRoutes } from "./listing.js";
 import { manifestRoutes } from "./manifests.js";
+import { Reply } from "./reply.js";
 import { matchRoute, type Route } from "./route.js";
 import type { RegistryServices } from "./services.js";
-import { registerTokenEndpoint } from "./token.js";
+import { handleToken } from "./token.js";
 import { uploadRoutes } from "./uploads.js";
+
+/** One request being served, with what the log line and metrics report about it. */
+export interface Exchange {
+  request: IncomingMessage;
+  reply: Reply;
+  /** Path without the query, percent-decoded. */
+  path: string;
+  query: URLSearchParams;
+  routeName: string;
+  user?: string;
+}
+
+/** A handler for a path prefix outside /v2/ (the admin API). */
+export type PrefixHandler = { prefix: string; handle: (exchange: Exchange) => Promise<unknown> };
 
 export interface RegistryAppOptions {
   services: RegistryServices;
@@ -29,87 +40,41 @@ export interface RegistryAppOptions {
   logger: Logger;
   metrics: RegistryMetrics;
   metricsRegistry: MetricsRegistry;
-  /** Adds further routes (the admin API) to the same listener. */
-  extend?: (app: FastifyInstance) => void;
+  prefixes?: PrefixHandler[];
 }
 
-declare module "fastify" {
-  interface FastifyRequest {
-    /** The registry route that served the request, for logs and metrics. */
-    routeName?: string;
-    principalName?: string;
-  }
-}
-
-function challenge(request: FastifyRequest, scopes: Requirement[]): string {
-  const realm = `${request.protocol}://${request.headers.host ?? request.hostname}/token`;
+function challenge(request: IncomingMessage, scopes: Requirement[]): string {
+  const realm = `http://${request.headers.host ?? "localhost"}/token`;
   const parts = [`realm="${realm}"`, `service="${REGISTRY_SERVICE}"`];
   const scope = scopes
     .map(({ repository, actions }) => {
-      const wanted = new Set(actions);
+      const wanted = new Set<string>(actions);
       if (wanted.has("push")) wanted.add("pull");
-      return `repository:${repository}:${["pull", "push", "delete"].filter((a) => wanted.has(a as never)).join(",")}`;
+      return `repository:${repository}:${["pull", "push", "delete"].filter((a) => wanted.has(a)).join(",")}`;
     })
     .join(" ");
   if (scope !== "") parts.push(`scope="${scope}"`);
   return `Bearer ${parts.join(",")}`;
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, err: RegistryError) {
-  if (err.status === 401) {
+function sendError(exchange: Exchange, err: RegistryError): Promise<void> {
+  const { reply, request } = exchange;
+  if (err.status === 401 && !reply.raw.hasHeader("www-authenticate")) {
     reply.header("WWW-Authenticate", challenge(request, err instanceof UnauthorizedError ? err.scopes : []));
   }
-  reply.header("Docker-Distribution-API-Version", "registry/2.0");
-  return reply.code(err.status).header("Content-Type", "application/json").send(JSON.stringify(err));
+  // Headers set for a success (Content-Length of a blob, Location…) must not leak into the error.
+  for (const name of ["content-length", "content-range", "location", "docker-content-digest", "etag"]) {
+    reply.raw.removeHeader(name);
+  }
+  reply.header("Content-Type", "application/json");
+  // A body the handler never read would otherwise be left on a keep-alive connection.
+  if (!request.complete) reply.header("Connection", "close");
+  return reply.code(err.status).send(JSON.stringify(err));
 }
 
-export function createRegistryApp(options: RegistryAppOptions): FastifyInstance {
+/** Builds the request listener of the registry's HTTP server. */
+export function createRegistryApp(options: RegistryAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { services, logger, metrics } = options;
-  const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    // One line per request comes from the onResponse hook below, not Fastify's two.
-    logController: new LogController({ disableRequestLogging: true }),
-    // Uploads of large layers take long; only idle connections are timed out.
-    requestTimeout: 0,
-    connectionTimeout: 0,
-    keepAliveTimeout: 65_000,
-    return503OnClosing: false,
-  });
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", (_request, _payload, done) => done(null));
-
-  app.addHook("onResponse", async (request, reply) => {
-    const route = request.routeName ?? request.routeOptions.url ?? "unknown";
-    metrics.requests.inc({ route, method: request.method, code: reply.statusCode });
-    metrics.duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-        route,
-        user: request.principalName,
-        remote: request.ip,
-      },
-      "request",
-    );
-  });
-
-  app.setErrorHandler((err, request, reply) => {
-    if (err instanceof RegistryError) return sendError(request, reply, err);
-    request.log.error({ err }, "request failed");
-    if (reply.sent || reply.raw.headersSent) return;
-    return reply
-      .code(500)
-      .header("Content-Type", "application/json")
-      .send(
-        JSON.stringify({
-          errors: [{ code: "UNKNOWN", message: "internal server error; see the server log" }],
-        }),
-      );
-  });
-
   const routes: Route[] = [
     ...listingRoutes(services),
     ...uploadRoutes(services),
@@ -117,50 +82,94 @@ export function createRegistryApp(options: RegistryAppOptions): FastifyInstance 
     ...manifestRoutes(services),
   ];
 
-  const dispatch = async (request: FastifyRequest, reply: FastifyReply) => {
+  const dispatchV2 = async (exchange: Exchange) => {
+    const { request, reply, path } = exchange;
     reply.header("Docker-Distribution-API-Version", "registry/2.0");
-    const rawUrl = request.url;
-    const q = rawUrl.indexOf("?");
-    let path: string;
-    try {
-      path = decodeURIComponent(q === -1 ? rawUrl : rawUrl.slice(0, q));
-    } catch {
-      throw new RegistryError("NAME_INVALID", "malformed percent-encoding in the URL path");
-    }
-    const match = matchRoute(routes, request.method, path);
+    const method = request.method ?? "GET";
+    const match = matchRoute(routes, method, path);
     if (match === undefined) throw new RegistryError("UNSUPPORTED", `unknown path ${path}`, undefined, 404);
-    if (match === "method")
-      throw new RegistryError("UNSUPPORTED", `${request.method} is not supported on ${path}`);
+    if (match === "method") throw new RegistryError("UNSUPPORTED", `${method} is not supported on ${path}`);
     const { route, params } = match;
-    request.routeName = route.name;
+    exchange.routeName = route.name;
     if (params.name !== undefined && !isValidRepositoryName(params.name)) {
-      throw new RegistryError(
-        "NAME_INVALID",
-        `invalid repository name ${JSON.stringify(params.name.slice(0, 300))}`,
-      );
+      throw new RegistryError("NAME_INVALID", `invalid repository name ${JSON.stringify(params.name.slice(0, 300))}`);
     }
     const caller = await services.access.identify(request.headers.authorization);
-    request.principalName =
-      caller.kind === "user"
-        ? caller.principal.name
-        : caller.kind === "token"
-          ? (caller.subject ?? undefined)
-          : undefined;
+    if (caller.kind === "user") exchange.user = caller.principal.name;
+    else if (caller.kind === "token" && caller.subject !== null) exchange.user = caller.subject;
     const requires = route.requires(params);
     if (requires === "authenticated") services.access.checkAuthenticated(caller);
     else services.access.check(caller, requires);
-    const query = new URLSearchParams(q === -1 ? "" : rawUrl.slice(q + 1));
-    return route.handle({ request, reply, params, query, caller });
+    return route.handle({ request, reply, params, query: exchange.query, caller });
   };
-  app.route({ method: ["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"], url: "/v2", handler: dispatch });
-  app.route({ method: ["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"], url: "/v2/*", handler: dispatch });
 
-  registerTokenEndpoint(app, { access: services.access, tokens: options.tokens });
-  app.get("/metrics", async (_request, reply) => {
-    reply.header("Content-Type", options.metricsRegistry.contentType);
-    return options.metricsRegistry.metrics();
-  });
-  app.get("/healthz", async () => "ok");
-  options.extend?.(app);
-  return app;
+  const serve = async (exchange: Exchange) => {
+    const { path, reply } = exchange;
+    if (path === "/v2" || path.startsWith("/v2/")) return dispatchV2(exchange);
+    if (path === "/token") {
+      exchange.routeName = "token";
+      return handleToken(exchange, { access: services.access, tokens: options.tokens });
+    }
+    if (path === "/metrics") {
+      exchange.routeName = "metrics";
+      reply.header("Content-Type", options.metricsRegistry.contentType);
+      return reply.send(await options.metricsRegistry.metrics());
+    }
+    if (path === "/healthz") {
+      exchange.routeName = "healthz";
+      return reply.header("Content-Type", "text/plain").send("ok");
+    }
+    for (const prefix of options.prefixes ?? []) {
+      if (path.startsWith(prefix.prefix)) return prefix.handle(exchange);
+    }
+    throw new RegistryError("UNSUPPORTED", `unknown path ${path}`, undefined, 404);
+  };
+
+  return (request, response) => {
+    const started = process.hrtime.bigint();
+    const url = request.url ?? "/";
+    const q = url.indexOf("?");
+    const exchange: Exchange = {
+      request,
+      reply: new Reply(response, request.method),
+      path: q === -1 ? url : url.slice(0, q),
+      query: new URLSearchParams(q === -1 ? "" : url.slice(q + 1)),
+      routeName: "unknown",
+    };
+    response.once("close", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const method = request.method ?? "GET";
+      metrics.requests.inc({ route: exchange.routeName, method, code: response.statusCode });
+      metrics.duration.observe({ route: exchange.routeName, method }, seconds);
+      logger.info(
+        {
+          method,
+          url,
+          status: response.statusCode,
+          ms: Math.round(seconds * 10_000) / 10,
+          route: exchange.routeName,
+          user: exchange.user,
+          remote: request.socket.remoteAddress,
+          ...(!response.writableFinished && { aborted: true }),
+        },
+        "request",
+      );
+    });
+    let run: Promise<unknown>;
+    try {
+      exchange.path = decodeURIComponent(exchange.path);
+      run = serve(exchange);
+    } catch {
+      run = Promise.reject(new RegistryError("NAME_INVALID", "malformed percent-encoding in the URL path"));
+    }
+    run.catch((err: unknown) => {
+      if (err instanceof RegistryError && !exchange.reply.sent) return sendError(exchange, err);
+      logger.error({ err, url }, "request failed");
+      if (exchange.reply.sent) {
+        response.destroy();
+        return;
+      }
+      return sendError(exchange, new RegistryError("UNKNOWN", "internal server error; see the server log"));
+    });
+  };
 }

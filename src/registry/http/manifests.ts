@@ -48,7 +48,7 @@ export function manifestRoutes({ manifests }: RegistryServices): Route[] {
       async handle({ request, reply, params }) {
         const name = params.name!;
         const reference = parseReference(params.reference!);
-        const body = await readBoundedBody(request.raw, MAX_MANIFEST_SIZE);
+        const body = await readBoundedBody(request, MAX_MANIFEST_SIZE);
         const result = await manifests.put(name, reference, body, request.headers["content-type"]);
         reply
           .code(201)

@@ -1,14 +1,15 @@
 // The registry's HTTP routes as a small table: repository names contain slashes, so paths
 // are matched by anchored patterns (the name is everything before the last known suffix),
 // as the distribution registry does, rather than by a path-segment router.
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { IncomingMessage } from "node:http";
 import type { Caller, Requirement } from "../access.js";
+import type { Reply } from "./reply.js";
 
 export type HttpMethod = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
 
 export interface RouteContext {
-  request: FastifyRequest;
-  reply: FastifyReply;
+  request: IncomingMessage;
+  reply: Reply;
   /** Named groups of the route's pattern (`name`, `reference`, `digest`, `uuid`). */
   params: Record<string, string>;
   query: URLSearchParams;
@@ -30,12 +31,8 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-/** Finds the route for a path (without query); `undefined` when the path is unknown. */
-export function matchRoute(
-  routes: readonly Route[],
-  method: string,
-  path: string,
-): RouteMatch | "method" | undefined {
+/** Finds the route for a path (without query); `"method"` when only the method is wrong. */
+export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch | "method" | undefined {
   let pathMatched = false;
   for (const route of routes) {
     const match = route.pattern.exec(path);

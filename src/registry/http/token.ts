@@ -2,13 +2,14 @@
 // `WWW-Authenticate: Bearer realm=…,service=…,scope=…` asks here (GET with optional Basic
 // credentials, or the OAuth2 POST form) and receives a short-lived token granting the part
 // of the requested scope that the repository policies allow.
-import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Principal } from "../../auth/authenticator.js";
 import { formatScope, parseScope, type ResourceAccess, type TokenService } from "../../auth/tokens.js";
 import { isValidRepositoryName } from "../../oci/names.js";
 import { ALL_ACTIONS, REGISTRY_SERVICE, type RegistryAccess, type RegistryAction } from "../access.js";
 import { RegistryError } from "../errors.js";
+import type { Exchange } from "./app.js";
 import { readBoundedBody } from "./body.js";
+import type { Reply } from "./reply.js";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 300;
 
@@ -36,7 +37,7 @@ function grant(
 
 async function issue(
   options: TokenEndpointOptions,
-  reply: FastifyReply,
+  reply: Reply,
   principal: Principal | null,
   scopes: string[],
   extra: Record<string, unknown> = {},
@@ -62,45 +63,40 @@ async function issue(
   });
 }
 
-export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpointOptions): void {
-  app.get("/token", async (request, reply) => {
-    const query = new URLSearchParams(request.url.slice(request.url.indexOf("?") + 1));
+/** Serves GET and POST /token. */
+export async function handleToken(exchange: Exchange, options: TokenEndpointOptions): Promise<unknown> {
+  const { request, reply, query } = exchange;
+  if (request.method === "GET") {
     const authorization = request.headers.authorization;
     let principal: Principal | null = null;
     if (authorization !== undefined) {
       principal = (await options.access.authenticateBasic(authorization)) ?? null;
       if (!principal) throw new RegistryError("UNAUTHORIZED", "invalid username or password");
+      exchange.user = principal.name;
     }
     return issue(options, reply, principal, query.getAll("scope"));
-  });
-
-  app.post("/token", async (request, reply) => {
-    const form = new URLSearchParams((await readBoundedBody(request.raw, 64 * 1024)).toString("utf8"));
-    const scopes = (form.get("scope") ?? "").split(" ").filter((s) => s !== "");
-    const grantType = form.get("grant_type");
-    if (grantType === "password") {
-      const username = form.get("username") ?? "";
-      const basic = `Basic ${Buffer.from(`${username}:${form.get("password") ?? ""}`).toString("base64")}`;
-      const principal = await options.access.authenticateBasic(basic);
-      if (!principal) throw new RegistryError("UNAUTHORIZED", "invalid username or password");
-      // The refresh token is a login token, usable again here until it expires.
-      const refresh =
-        form.get("access_type") === "offline"
-          ? await options.tokens.issueLoginToken(principal.name)
-          : undefined;
-      return issue(options, reply, principal, scopes, refresh ? { refresh_token: refresh } : {});
-    }
-    if (grantType === "refresh_token") {
-      const login = await options.tokens.verifyLoginToken(form.get("refresh_token") ?? "");
-      const user = login && options.access.principalOf({ kind: "token", subject: login.user, access: [] });
-      if (!user) throw new RegistryError("UNAUTHORIZED", "invalid or expired refresh token");
-      return issue(options, reply, user, scopes);
-    }
-    throw new RegistryError(
-      "UNSUPPORTED",
-      `unsupported grant_type ${JSON.stringify(grantType)}`,
-      undefined,
-      400,
-    );
-  });
+  }
+  if (request.method !== "POST") throw new RegistryError("UNSUPPORTED", "the token endpoint takes GET or POST");
+  const form = new URLSearchParams((await readBoundedBody(request, 64 * 1024)).toString("utf8"));
+  const scopes = (form.get("scope") ?? "").split(" ").filter((s) => s !== "");
+  const grantType = form.get("grant_type");
+  if (grantType === "password") {
+    const username = form.get("username") ?? "";
+    const basic = `Basic ${Buffer.from(`${username}:${form.get("password") ?? ""}`).toString("base64")}`;
+    const principal = await options.access.authenticateBasic(basic);
+    if (!principal) throw new RegistryError("UNAUTHORIZED", "invalid username or password");
+    exchange.user = principal.name;
+    // The refresh token is a login token, usable again here until it expires.
+    const refresh =
+      form.get("access_type") === "offline" ? await options.tokens.issueLoginToken(principal.name) : undefined;
+    return issue(options, reply, principal, scopes, refresh ? { refresh_token: refresh } : {});
+  }
+  if (grantType === "refresh_token") {
+    const login = await options.tokens.verifyLoginToken(form.get("refresh_token") ?? "");
+    const user = login && options.access.principalOf({ kind: "token", subject: login.user, access: [] });
+    if (!user) throw new RegistryError("UNAUTHORIZED", "invalid or expired refresh token");
+    exchange.user = user.name;
+    return issue(options, reply, user, scopes);
+  }
+  throw new RegistryError("UNSUPPORTED", `unsupported grant_type ${JSON.stringify(grantType)}`, undefined, 400);
 }

@@ -1,7 +1,8 @@
 // Blob upload endpoints: POST (new session, monolithic upload, cross-repository mount),
 // PATCH (chunks, ordered by Content-Range, or streamed), PUT (complete), GET (progress),
 // DELETE (cancel) under `/v2/<name>/blobs/uploads/`.
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { IncomingMessage } from "node:http";
+import type { Reply } from "./reply.js";
 import { isValidRepositoryName } from "../../oci/names.js";
 import type { Digest } from "../../oci/digest.js";
 import { RegistryError } from "../errors.js";
@@ -10,7 +11,7 @@ import { parseContentRange, uploadRange } from "./headers.js";
 import { NAME, type Route } from "./route.js";
 import type { RegistryServices } from "./services.js";
 
-function hasBody(request: FastifyRequest): boolean {
+function hasBody(request: IncomingMessage): boolean {
   const length = request.headers["content-length"];
   if (length !== undefined) return Number(length) > 0;
   return request.headers["transfer-encoding"] !== undefined;
@@ -20,7 +21,7 @@ function uploadLocation(name: string, id: string): string {
   return `/v2/${name}/blobs/uploads/${id}`;
 }
 
-function sendProgress(reply: FastifyReply, name: string, id: string, offset: number, status: number) {
+function sendProgress(reply: Reply, name: string, id: string, offset: number, status: number) {
   return reply
     .code(status)
     .header("Location", uploadLocation(name, id))
@@ -30,7 +31,7 @@ function sendProgress(reply: FastifyReply, name: string, id: string, offset: num
     .send();
 }
 
-function sendCreated(reply: FastifyReply, name: string, digest: Digest) {
+function sendCreated(reply: Reply, name: string, digest: Digest) {
   return reply
     .code(201)
     .header("Location", `/v2/${name}/blobs/${digest}`)
@@ -61,7 +62,7 @@ export function uploadRoutes({ blobs, access }: RegistryServices): Route[] {
         const digestParam = query.get("digest");
         if (digestParam !== null) {
           const digest = requireDigest(digestParam);
-          await blobs.putMonolithic(name, digest, request.raw);
+          await blobs.putMonolithic(name, digest, request);
           return sendCreated(reply, name, digest);
         }
         const upload = blobs.startUpload(name);
@@ -92,7 +93,7 @@ export function uploadRoutes({ blobs, access }: RegistryServices): Route[] {
             `Content-Length ${length} does not match Content-Range ${range.start}-${range.end}`,
           );
         }
-        const state = await blobs.append(params.name!, params.uuid!, request.raw, range);
+        const state = await blobs.append(params.name!, params.uuid!, request, range);
         return sendProgress(reply, params.name!, params.uuid!, state.offset, 202);
       },
     },
@@ -109,7 +110,7 @@ export function uploadRoutes({ blobs, access }: RegistryServices): Route[] {
         const name = params.name!;
         if (hasBody(request)) {
           const range = parseContentRange(request.headers["content-range"]);
-          await blobs.append(name, params.uuid!, request.raw, range);
+          await blobs.append(name, params.uuid!, request, range);
         }
         await blobs.finishUpload(name, params.uuid!, digest);
         return sendCreated(reply, name, digest);
