@@ -14,6 +14,7 @@ import {
   type ManifestRecord,
   type RegistryMetadata,
 } from "./metadata.js";
+import type { TagMutabilitySettings } from "./tag-mutability.js";
 
 export interface MetadataFixture {
   metadata: RegistryMetadata;
@@ -136,12 +137,12 @@ function describeRepositoryContract(ctx: ContractContext): void {
     });
 
     it("createRepository stores its settings and refuses an existing name", () => {
-      const settings = {
+      const settings: TagMutabilitySettings = {
         tagMutability: "IMMUTABLE_WITH_EXCLUSION",
         mutabilityExclusions: ["dev-*"],
-      } as const;
-      const created = md.createRepository("team/app", { ...settings, mutabilityExclusions: ["dev-*"] });
-      expect(created).toMatchObject({ name: "team/app", ...settings, createdAt: new Date(now()) });
+      };
+      const created = md.createRepository("team/app", settings);
+      expect(created).toEqual({ name: "team/app", ...settings, createdAt: new Date(now()) });
       expect(md.ensureRepository("team/app")).toEqual(created);
       expect(() =>
         md.createRepository("team/app", { tagMutability: "MUTABLE", mutabilityExclusions: [] }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_TAG_MUTABILITY,
-  TagMutability,
+  type TagMutability,
   isTagMutable,
   validateTagMutability,
   wildcardMatch,

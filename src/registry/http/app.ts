@@ -63,7 +63,9 @@ function sendError(exchange: Exchange, err: RegistryError): Promise<void> {
     reply.header("WWW-Authenticate", challenge(request, err instanceof UnauthorizedError ? err.scopes : []));
   }
   // Headers set for a success (Content-Length of a blob, Location…) must not leak into the error.
+  // A 416 keeps the `Content-Range: bytes */SIZE` its handler set (RFC 9110, 15.5.17).
   for (const name of ["content-length", "content-range", "location", "docker-content-digest", "etag"]) {
+    if (name === "content-range" && err.status === 416) continue;
     reply.raw.removeHeader(name);
   }
   reply.header("Content-Type", "application/json");
