@@ -357,6 +357,16 @@ describe.skipIf(!haveTools)("registry authentication and access policies", () =>
       await skiff("key", "rm", alice.id);
       expect((await skiff("key", "ls")).stdout).not.toContain(alice.id);
 
+      // The server may reuse a successful Basic authentication for a few seconds; the key must
+      // stop working within 10 s, and then everywhere.
+      const deadline = Date.now() + 10_000;
+      let status = 0;
+      while (Date.now() < deadline) {
+        status = (await curl("GET", `${server.url}/v2/`, { user: aliceCreds })).status;
+        if (status === 401) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(status).toBe(401);
       const inspect = await tryInspect("team/app:v1", aliceCreds);
       expect(inspect.code).not.toBe(0);
       expect(inspect.stderr).toMatch(/unauthorized|authentication required|invalid username or password/i);

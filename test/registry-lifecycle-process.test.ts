@@ -77,7 +77,10 @@ async function listening(proc: OwnProcess): Promise<string> {
 }
 
 /** Builds a small image (one config, one layer) from random bytes and pushes its blobs. */
-async function pushRandomImageBlobs(req: RegistryRequest, repo: string): Promise<{ manifest: Buffer; digest: string; blobs: string[] }> {
+async function pushRandomImageBlobs(
+  req: RegistryRequest,
+  repo: string,
+): Promise<{ manifest: Buffer; digest: string; blobs: string[] }> {
   const layer = randomBytes(4096 + Math.floor(Math.random() * 4096));
   const config = Buffer.from(
     JSON.stringify({
@@ -201,13 +204,19 @@ describe.skipIf(!haveTools)("the registry process", () => {
 
     // A chunk that does not start at the offset is refused and changes nothing.
     const stale = await req("PATCH", location, {
-      headers: { "Content-Type": "application/octet-stream", "Content-Range": `${chunk1}-${blob.length - 1}` },
+      headers: {
+        "Content-Type": "application/octet-stream",
+        "Content-Range": `${chunk1}-${blob.length - 1}`,
+      },
       body: blob.subarray(chunk1),
     });
     expect(stale.status).toBe(416);
 
     const rest = await req("PATCH", location, {
-      headers: { "Content-Type": "application/octet-stream", "Content-Range": `${offset}-${blob.length - 1}` },
+      headers: {
+        "Content-Type": "application/octet-stream",
+        "Content-Range": `${offset}-${blob.length - 1}`,
+      },
       body: blob.subarray(offset),
     });
     expect(rest.status).toBe(202);
@@ -235,9 +244,12 @@ describe.skipIf(!haveTools)("the registry process", () => {
     let current = base.digest;
     const outcomes: string[] = [];
 
-    for (const delayMs of [0, 1, 3, 10, 30]) {
+    // Kill at once after the request is written, after short delays, and after the 201.
+    for (const delayMs of [0, 1, 3, 10, 30, "ack"] as const) {
       const next = await pushRandomImageBlobs(req, repo);
       let acknowledged = false;
+      let onAck = () => {};
+      const ack = new Promise<void>((resolve) => (onAck = resolve));
       const sent = new Promise<void>((resolve) => {
         const put = httpRequest(new URL(`/v2/${repo}/manifests/flip`, server.url), {
           method: "PUT",
@@ -250,19 +262,23 @@ describe.skipIf(!haveTools)("the registry process", () => {
         });
         put.on("response", (res) => {
           if (res.statusCode === 201) acknowledged = true;
+          onAck();
           res.resume();
         });
         put.on("error", () => {});
         put.end(next.manifest, () => resolve());
       });
       await sent;
-      if (delayMs > 0) await sleep(delayMs);
+      if (delayMs === "ack") await ack;
+      else if (delayMs > 0) await sleep(delayMs);
       await server.kill9();
       const ackBeforeKill = acknowledged;
       await server.restart();
       req = registryRequest(server);
 
-      const res = await req("GET", `/v2/${repo}/manifests/flip`, { headers: { Accept: OciMediaType.manifest } });
+      const res = await req("GET", `/v2/${repo}/manifests/flip`, {
+        headers: { Accept: OciMediaType.manifest },
+      });
       expect(res.status).toBe(200);
       const digest = res.headers["docker-content-digest"];
       expect([current, next.digest]).toContain(digest);
@@ -274,10 +290,13 @@ describe.skipIf(!haveTools)("the registry process", () => {
         expect(b.status, `blob ${blob} of ${digest}`).toBe(200);
         expect(sha256(b.body)).toBe(blob);
       }
-      outcomes.push(`${delayMs}ms: ${digest === next.digest ? "new" : "old"}${ackBeforeKill ? " (acknowledged)" : ""}`);
+      outcomes.push(
+        `${delayMs === "ack" ? "after the 201" : `${delayMs}ms`}: ${digest === next.digest ? "new" : "old"}${ackBeforeKill ? " (acknowledged)" : ""}`,
+      );
       current = digest!;
     }
     console.log(`tag target after kill -9 following the manifest PUT: ${outcomes.join(", ")}`);
+    expect(outcomes.at(-1)).toBe("after the 201: new (acknowledged)");
     await expectPushedImagesIntact("manifest-crash");
   });
 
@@ -317,7 +336,11 @@ describe.skipIf(!haveTools)("the registry process", () => {
       await curl(method, `${server.url}${path}`, who === "admin" ? { user: `skiff:${server.password}` } : {});
     }
     const mine = () => server.logs.filter((l) => l.includes(marker));
-    await waitFor("the request log lines", async () => (mine().length >= requests.length ? true : undefined), 5_000);
+    await waitFor(
+      "the request log lines",
+      async () => (mine().length >= requests.length ? true : undefined),
+      5_000,
+    );
     await sleep(200);
     const lines = mine();
     const parsed = jsonLines(lines);
@@ -384,52 +407,58 @@ describe.skipIf(!haveTools)("the registry process", () => {
     }
   });
 
-  it("prints the admin credential once, stores it with mode 0600, and stops cleanly on SIGTERM", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "skiff-e2e-first-"));
-    const procs: OwnProcess[] = [];
-    try {
-      const first = spawnSkiff(["registry", "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir]);
-      procs.push(first);
-      const url = await listening(first);
-      const printed = first.stderr.join("\n");
-      expect(printed).toContain('created the admin user "skiff"');
-      const secret = /^\s*secret:\s*(\S+)$/m.exec(printed)?.[1];
-      const keyId = /^\s*access key id:\s*(\S+)$/m.exec(printed)?.[1];
-      expect(secret).toBeDefined();
-      expect(keyId).toBeDefined();
+  it.each([
+    ["skiff registry serve", ["registry", "serve", "--listen", "127.0.0.1:0"]],
+    ["skiff server", ["server", "--registry-listen", "127.0.0.1:0"]],
+  ])(
+    "%s prints the admin credential once, stores it with mode 0600, and stops cleanly on SIGTERM",
+    async (_name, command) => {
+      const dataDir = await mkdtemp(join(tmpdir(), "skiff-e2e-first-"));
+      const procs: OwnProcess[] = [];
+      try {
+        const first = spawnSkiff([...command, "--data-dir", dataDir]);
+        procs.push(first);
+        const url = await listening(first);
+        const printed = first.stderr.join("\n");
+        expect(printed).toContain('created the admin user "skiff"');
+        const secret = /^\s*secret:\s*(\S+)$/m.exec(printed)?.[1];
+        const keyId = /^\s*access key id:\s*(\S+)$/m.exec(printed)?.[1];
+        expect(secret).toBeDefined();
+        expect(keyId).toBeDefined();
 
-      const credentials = join(dataDir, "auth", "admin-credentials");
-      expect((await stat(credentials)).mode & 0o777).toBe(0o600);
-      const saved = await readFile(credentials, "utf8");
-      expect(saved).toContain(`secret=${secret}`);
-      expect(saved).toContain(`access_key_id=${keyId}`);
-      // The printed secret is a working password of the admin.
-      expect((await curl("GET", `${url}/v2/`, { user: `skiff:${secret}` })).status).toBe(200);
+        const credentials = join(dataDir, "auth", "admin-credentials");
+        expect((await stat(credentials)).mode & 0o777).toBe(0o600);
+        const saved = await readFile(credentials, "utf8");
+        expect(saved).toContain(`secret=${secret}`);
+        expect(saved).toContain(`access_key_id=${keyId}`);
+        // The printed secret is a working password of the admin.
+        expect((await curl("GET", `${url}/v2/`, { user: `skiff:${secret}` })).status).toBe(200);
 
-      first.child.kill("SIGTERM");
-      expect(await first.exit).toEqual({ code: 0, signal: null });
-      const messages = jsonLines(first.stdout).map((l) => l.msg);
-      expect(messages).toContain("shutting down");
-      expect(messages.at(-1)).toBe("stopped");
+        first.child.kill("SIGTERM");
+        expect(await first.exit).toEqual({ code: 0, signal: null });
+        const messages = jsonLines(first.stdout).map((l) => l.msg);
+        expect(messages).toContain("shutting down");
+        expect(messages.at(-1)).toBe("stopped");
 
-      const second = spawnSkiff(["registry", "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir]);
-      procs.push(second);
-      const url2 = await listening(second);
-      expect((await curl("GET", `${url2}/v2/`, { user: `skiff:${secret}` })).status).toBe(200);
-      const output = [...second.stdout, ...second.stderr].join("\n");
-      expect(output).not.toContain("created the admin user");
-      expect(output).not.toContain(secret!);
-      expect(await readFile(credentials, "utf8")).toBe(saved);
+        const second = spawnSkiff([...command, "--data-dir", dataDir]);
+        procs.push(second);
+        const url2 = await listening(second);
+        expect((await curl("GET", `${url2}/v2/`, { user: `skiff:${secret}` })).status).toBe(200);
+        const output = [...second.stdout, ...second.stderr].join("\n");
+        expect(output).not.toContain("created the admin user");
+        expect(output).not.toContain(secret!);
+        expect(await readFile(credentials, "utf8")).toBe(saved);
 
-      second.child.kill("SIGTERM");
-      expect(await second.exit).toEqual({ code: 0, signal: null });
-      expect(jsonLines(second.stdout).map((l) => l.msg)).toContain("stopped");
-    } finally {
-      for (const p of procs) {
-        await stopChild(p.child, "SIGKILL");
-        await exited(p.child);
+        second.child.kill("SIGTERM");
+        expect(await second.exit).toEqual({ code: 0, signal: null });
+        expect(jsonLines(second.stdout).map((l) => l.msg)).toContain("stopped");
+      } finally {
+        for (const p of procs) {
+          await stopChild(p.child, "SIGKILL");
+          await exited(p.child);
+        }
+        await rm(dataDir, { recursive: true, force: true });
       }
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

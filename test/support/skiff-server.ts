@@ -40,6 +40,13 @@ export interface SkiffServerOptions {
   mode?: "registry" | "server";
   /** Extra environment for the server process. */
   env?: NodeJS.ProcessEnv;
+  /** Options for node itself, before the script (e.g. ["--max-semi-space-size=2"]). */
+  nodeArgs?: string[];
+  /**
+   * Extra arguments for the skiff command. Readiness is the info-level "registry listening"
+   * log line, so a --log-level above info makes start() time out.
+   */
+  args?: string[];
 }
 
 export interface SkiffServer {
@@ -114,7 +121,8 @@ class SkiffProcess implements SkiffServer {
       this.#opts.mode === "server"
         ? ["server", "--data-dir", this.dataDir, "--registry-listen", listen]
         : ["registry", "serve", "--listen", listen, "--data-dir", this.dataDir];
-    const child = spawn(process.execPath, [SKIFF_BIN, ...args], {
+    args.push(...(this.#opts.args ?? []));
+    const child = spawn(process.execPath, [...(this.#opts.nodeArgs ?? []), SKIFF_BIN, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...this.#opts.env },
     });
