@@ -2,6 +2,9 @@
 // same images, loopback. Run on demand (not part of the test suite):
 //   npx tsx bench/registry.ts [--size-mb 200] [--layers 8] [--runs 5] [--only skiff|distribution]
 //                             [--hey-n 20000] [--hey-c 32] [--curl-concurrency 4] [--keep-work-dir]
+//                             [--skiff-log-level warn] [--skiff-node-args "--max-semi-space-size=2 ..."]
+// Skiff runs at --log-level warn by default, like distribution (warn, access log off): neither
+// logs each request. Pass --skiff-log-level info to include Skiff's request logging.
 // Both registries run for the whole benchmark; every transfer step alternates between them
 // (ABAB, then BABA) so that drift of the machine hits both alike. Prints a Markdown table and
 // writes bench/results/registry-<date>.json.
@@ -43,6 +46,8 @@ const { values: args } = parseArgs({
     "hey-c": { type: "string", default: "32" },
     "curl-concurrency": { type: "string", default: "4" },
     "keep-work-dir": { type: "boolean", default: false },
+    "skiff-node-args": { type: "string", default: "" },
+    "skiff-log-level": { type: "string", default: "warn" },
   },
 });
 const sizeMiB = Number(args["size-mb"]);
@@ -54,6 +59,8 @@ if (only !== undefined && !TARGET_NAMES.includes(only)) {
   throw new Error(`--only must be one of ${TARGET_NAMES.join(", ")}`);
 }
 const names: TargetName[] = only ? [only] : [...TARGET_NAMES];
+const skiffNodeArgs = (args["skiff-node-args"] ?? "").split(" ").filter(Boolean);
+const skiffLogLevel = args["skiff-log-level"];
 
 const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
@@ -82,7 +89,7 @@ try {
 
   const samplers = new Map<TargetName, ProcessSampler>();
   for (const name of names) {
-    const target = await startTarget(name);
+    const target = await startTarget(name, { skiffNodeArgs, skiffLogLevel });
     targets.push(target);
     const sampler = new ProcessSampler(target.pid, 50);
     sampler.start();
@@ -138,6 +145,8 @@ try {
   console.log(
     `${runs} runs, image ${(imageBytes / MiB).toFixed(1)} MiB in ${layerCount} gzip layers of random bytes; ` +
       `hey -n ${hey.requests} -c ${hey.concurrency}; curl ${ctx.curlConcurrency} blobs at a time; ` +
+      `Skiff --log-level ${skiffLogLevel}${skiffNodeArgs.length ? `, node ${skiffNodeArgs.join(" ")}` : ""}, ` +
+      `distribution log level warn; ` +
       `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}.\n`,
   );
   console.log(renderTable(rows));
@@ -152,7 +161,17 @@ try {
     totalMem: totalmem(),
     node: process.version,
   };
-  const options = { sizeMiB, layerCount, runs, names, imageBytes, hey, curlConcurrency: ctx.curlConcurrency };
+  const options = {
+    sizeMiB,
+    layerCount,
+    runs,
+    names,
+    imageBytes,
+    hey,
+    curlConcurrency: ctx.curlConcurrency,
+    skiffNodeArgs,
+    skiffLogLevel,
+  };
   const report = { date: new Date().toISOString(), machine, options, rows, results, warnings };
   await writeFile(file, JSON.stringify(report, null, 2));
   console.log(`\nresults: ${file}`);

@@ -17,12 +17,19 @@ export interface BenchTarget {
   stop(): Promise<void>;
 }
 
-export async function startTarget(name: TargetName): Promise<BenchTarget> {
+export interface TargetOptions {
+  /** Options for node running Skiff (e.g. ["--max-semi-space-size=2"]). */
+  skiffNodeArgs?: string[];
+  /** Skiff's --log-level; distribution always runs at warn with its access log off. */
+  skiffLogLevel?: string;
+}
+
+export async function startTarget(name: TargetName, opts: TargetOptions = {}): Promise<BenchTarget> {
   if (name === "distribution") {
     const r = await startDistribution();
     return { name, url: r.url, hostPort: r.hostPort, pid: r.pid, stop: () => r.stop() };
   }
-  const s = await startSkiffServer();
+  const s = await startSkiffServer({ nodeArgs: opts.skiffNodeArgs, logLevel: opts.skiffLogLevel });
   return {
     name,
     url: s.url,

@@ -85,7 +85,10 @@ export class RegistryAccess {
     if (cached) return cached;
     const credentials = this.#o.authenticator.parseBasicAuthorization(authorization);
     if (!credentials) return undefined;
-    const principal = await this.#o.authenticator.authenticateBasic(credentials.username, credentials.password);
+    const principal = await this.#o.authenticator.authenticateBasic(
+      credentials.username,
+      credentials.password,
+    );
     if (principal) this.#basic.set(authorization, principal, now + BASIC_CACHE_MS);
     return principal;
   }

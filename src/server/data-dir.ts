@@ -25,7 +25,13 @@ export async function prepareDataDir(root: string): Promise<void> {
     await writeFile(probe, "");
     await rm(probe);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === "EEXIST" || code === "ENOTDIR"
+        ? "not a directory"
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+          ? "not writable"
+          : (code ?? (err as Error).message);
     throw new DataDirError(
       `data directory ${root} is not usable (${reason}); pass --data-dir with a writable directory or fix its permissions`,
     );

@@ -30,6 +30,8 @@ import { formatUrl, type ListenAddress } from "./listen-address.js";
 export interface RegistryConfig {
   dataDir: string;
   listen: ListenAddress;
+  /** The flag that set `listen`, for error messages. */
+  listenFlag: string;
   maxBlobSize: number;
   gcGraceMs: number;
   gcIntervalMs: number;
@@ -56,6 +58,20 @@ async function writeAdminCredentials(dataDir: string, id: string, secret: string
   return path;
 }
 
+/** Creates the admin user at first start, prints its access key once and saves it. */
+async function ensureAdminCredential(users: UserStore, dataDir: string, hostPort: string): Promise<void> {
+  const admin = users.ensureAdmin("skiff");
+  if (!admin.created) return;
+  const path = await writeAdminCredentials(dataDir, admin.key.id, admin.key.secret);
+  process.stderr.write(
+    `\nSkiff registry: created the admin user "skiff".\n` +
+      `  access key id: ${admin.key.id}\n  secret:        ${admin.key.secret}\n` +
+      `  (also saved, readable by root only, in ${path})\n` +
+      `Log in with: skiff registry login-password --data-dir ${dataDir} | ` +
+      `docker login --username skiff --password-stdin ${hostPort}\n\n`,
+  );
+}
+
 export async function startRegistry(
   config: RegistryConfig,
   logger: Logger,
@@ -71,18 +87,6 @@ export async function startRegistry(
   const policies = new PolicyStore(authDb);
   const tokens = new TokenService({ key: await loadOrCreateSigningKey(dataDir) });
   const authenticator = new Authenticator({ users, tokens });
-
-  const admin = users.ensureAdmin("skiff");
-  if (admin.created) {
-    const path = await writeAdminCredentials(dataDir, admin.key.id, admin.key.secret);
-    // Printed once, for the operator starting the server the first time.
-    process.stderr.write(
-      `\nSkiff registry: created the admin user "skiff".\n` +
-        `  access key id: ${admin.key.id}\n  secret:        ${admin.key.secret}\n` +
-        `  (also saved, readable by root only, in ${path})\n` +
-        `Log in with: skiff registry login-password --data-dir ${dataDir} | docker login --username skiff --password-stdin HOST:PORT\n\n`,
-    );
-  }
 
   const metrics = new RegistryMetrics(metricsRegistry);
   const locks = new KeyedMutex();
@@ -127,7 +131,10 @@ export async function startRegistry(
     ],
   });
   // Large layers take long: only idle keep-alive connections and slow headers are timed out.
-  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 }, handler);
+  const server = createServer(
+    { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 },
+    handler,
+  );
 
   try {
     server.listen(config.listen.port, config.listen.host);
@@ -139,7 +146,7 @@ export async function startRegistry(
     const where = formatUrl(config.listen).replace("http://", "");
     const hint =
       code === "EADDRINUSE"
-        ? "address already in use: is another registry running? stop it or pick another address with --registry-listen"
+        ? "address already in use: is another registry running? stop it or pick another address with ${config.listenFlag}"
         : code === "EACCES"
           ? "permission denied: ports below 1024 need root"
           : (code ?? (err as Error).message);
@@ -149,6 +156,8 @@ export async function startRegistry(
   const port = typeof address === "object" && address ? address.port : config.listen.port;
   const url = formatUrl({ host: config.listen.host, port });
   logger.info({ url, dataDir }, "registry listening");
+  // Only once the port is ours: a failed first start must not use up the one-time printout.
+  await ensureAdminCredential(users, dataDir, url.replace("http://", ""));
 
   const timers = [
     setInterval(

@@ -76,6 +76,25 @@ export function killOnExit(child: ChildProcess): () => void {
   return cancel;
 }
 
+/**
+ * Polls `probe` every 20 ms until it returns a value; rejects after `timeoutMs` ("no WHAT
+ * within N ms") or as soon as `failed()` returns a reason.
+ */
+export async function waitUntil<T>(
+  probe: () => T | undefined,
+  opts: { timeoutMs: number; what: string; failed?: () => string | undefined },
+): Promise<T> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    const why = opts.failed?.();
+    if (why !== undefined) throw new Error(why);
+    if (Date.now() >= deadline) throw new Error(`no ${opts.what} within ${opts.timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Polls `url` until it answers with one of `statuses`; rejects after `timeoutMs` or when `failed()` says so. */
 export async function waitForHttp(
   url: string,

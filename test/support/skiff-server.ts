@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { killOnExit, onLines, stopChild } from "./child.js";
+import { freePort, killOnExit, onLines, stopChild, waitForHttp, waitUntil } from "./child.js";
 import { runOk, type RunResult } from "./tools.js";
 
 /** Absolute path of bin/skiff.js in this checkout. */
@@ -13,6 +13,7 @@ export const SKIFF_BIN = fileURLToPath(new URL("../../bin/skiff.js", import.meta
 const READY_TIMEOUT_MS = 20_000;
 /** logs keeps at most this many recent lines (a benchmark makes the server log every request). */
 const MAX_LOG_LINES = 20_000;
+const VERBOSE_LEVELS = new Set(["info", "debug", "trace"]);
 
 /** Runs `node bin/skiff.js ...args`; rejects with stderr on a non-zero exit. */
 export function runSkiff(
@@ -43,9 +44,11 @@ export interface SkiffServerOptions {
   /** Options for node itself, before the script (e.g. ["--max-semi-space-size=2"]). */
   nodeArgs?: string[];
   /**
-   * Extra arguments for the skiff command. Readiness is the info-level "registry listening"
-   * log line, so a --log-level above info makes start() time out.
+   * --log-level for the server. Readiness is the "registry listening" log line at info and
+   * below; above info (warn, error, ...) it is the port answering GET /v2/ instead.
    */
+  logLevel?: string;
+  /** Extra arguments for the skiff command. */
   args?: string[];
 }
 
@@ -117,10 +120,15 @@ class SkiffProcess implements SkiffServer {
   }
 
   async start(listen: string): Promise<void> {
+    // Above info the "registry listening" line is not logged: then wait for the port instead.
+    const level = this.#opts.logLevel || undefined;
+    const quiet = level !== undefined && !VERBOSE_LEVELS.has(level);
+    if (quiet && listen.endsWith(":0")) listen = `127.0.0.1:${await freePort()}`;
     const args =
       this.#opts.mode === "server"
         ? ["server", "--data-dir", this.dataDir, "--registry-listen", listen]
         : ["registry", "serve", "--listen", listen, "--data-dir", this.dataDir];
+    if (level !== undefined) args.push("--log-level", level);
     args.push(...(this.#opts.args ?? []));
     const child = spawn(process.execPath, [...(this.#opts.nodeArgs ?? []), SKIFF_BIN, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -134,30 +142,32 @@ class SkiffProcess implements SkiffServer {
       if (stderr.length > 100) stderr.shift();
       this.#log(l);
     });
-    this.#url = await new Promise<string>((resolve, reject) => {
-      const fail = (why: string): void => {
-        clearTimeout(timer);
-        const tail = stderr.slice(-30).join("\n") || this.logs.slice(-30).join("\n");
-        reject(new Error(`skiff ${args.join(" ")}: ${why}\n--- stderr ---\n${tail}`));
-      };
-      const timer = setTimeout(
-        () => fail(`no "registry listening" log line within ${READY_TIMEOUT_MS} ms`),
-        READY_TIMEOUT_MS,
-      );
-      child.once("error", (err) => fail(err.message));
-      child.once("exit", (code, signal) => fail(`exited early (${code ?? signal})`));
-      onLines(child.stdout, (line) => {
-        this.#log(line);
-        const url = listeningUrl(line);
-        if (url !== undefined) {
-          clearTimeout(timer);
-          resolve(url);
-        }
-      });
-    }).catch(async (err: unknown) => {
-      await stopChild(child, "SIGKILL");
-      throw err;
+    let loggedUrl: string | undefined;
+    onLines(child.stdout, (line) => {
+      this.#log(line);
+      loggedUrl ??= listeningUrl(line);
     });
+    let early: string | undefined;
+    child.once("error", (err) => (early ??= err.message));
+    child.once("exit", (code, signal) => (early ??= `exited early (${code ?? signal})`));
+    const failed = (): string | undefined => early;
+    try {
+      if (quiet) {
+        const url = `http://${listen}`;
+        await waitForHttp(`${url}/v2/`, { statuses: [200, 401], timeoutMs: READY_TIMEOUT_MS, failed });
+        this.#url = url;
+      } else {
+        this.#url = await waitUntil(() => loggedUrl, {
+          timeoutMs: READY_TIMEOUT_MS,
+          failed,
+          what: 'a "registry listening" log line',
+        });
+      }
+    } catch (err) {
+      await stopChild(child, "SIGKILL");
+      const tail = stderr.slice(-30).join("\n") || this.logs.slice(-30).join("\n");
+      throw new Error(`skiff ${args.join(" ")}: ${(err as Error).message}\n--- stderr ---\n${tail}`);
+    }
   }
 
   #log(line: string): void {

@@ -84,6 +84,7 @@ function toConfig(flags: ServeFlags, listenFlag: string): ServerConfig {
   return {
     dataDir: flags.dataDir,
     listen: parseListenAddress(flags.listen, listenFlag),
+    listenFlag,
     logLevel: flags.logLevel,
     maxBlobSize: parseSize(flags.maxBlobSize),
     gcGraceMs: parseDuration(flags.gcGrace),

@@ -238,7 +238,10 @@ export function adminApi(options: AdminApiOptions): PrefixHandler {
     const principal = await options.access.authenticateBasic(request.headers.authorization ?? "");
     if (!principal) {
       reply.header("WWW-Authenticate", 'Basic realm="skiff admin"');
-      throw new RegistryError("UNAUTHORIZED", "admin credentials required (user skiff and a login token or access key)");
+      throw new RegistryError(
+        "UNAUTHORIZED",
+        "admin credentials required (user skiff and a login token or access key)",
+      );
     }
     exchange.user = principal.name;
     if (!principal.admin) throw new RegistryError("DENIED", `user ${principal.name} is not an administrator`);
@@ -263,7 +266,8 @@ export function adminApi(options: AdminApiOptions): PrefixHandler {
         const result = await route.handle({ body, match });
         return reply.code(route.status ?? 200).send(result ?? {});
       } catch (err) {
-        if (err instanceof AuthError) throw new RegistryError("UNSUPPORTED", err.message, undefined, authStatus(err));
+        if (err instanceof AuthError)
+          throw new RegistryError("UNSUPPORTED", err.message, undefined, authStatus(err));
         throw err;
       }
     }

@@ -75,7 +75,9 @@ function sendError(exchange: Exchange, err: RegistryError): Promise<void> {
 }
 
 /** Builds the request listener of the registry's HTTP server. */
-export function createRegistryApp(options: RegistryAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRegistryApp(
+  options: RegistryAppOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const { services, logger, metrics } = options;
   const routes: Route[] = [
     ...listingRoutes(services),
@@ -94,7 +96,10 @@ export function createRegistryApp(options: RegistryAppOptions): (req: IncomingMe
     const { route, params } = match;
     exchange.routeName = route.name;
     if (params.name !== undefined && !isValidRepositoryName(params.name)) {
-      throw new RegistryError("NAME_INVALID", `invalid repository name ${JSON.stringify(params.name.slice(0, 300))}`);
+      throw new RegistryError(
+        "NAME_INVALID",
+        `invalid repository name ${JSON.stringify(params.name.slice(0, 300))}`,
+      );
     }
     const caller = await services.access.identify(request.headers.authorization);
     if (caller.kind === "user") exchange.user = caller.principal.name;

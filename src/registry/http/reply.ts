@@ -48,8 +48,10 @@ export class Reply {
       bytes = JSON.stringify(body);
       if (!res.hasHeader("content-type")) res.setHeader("Content-Type", "application/json; charset=utf-8");
     }
-    if (bytes !== undefined && !res.hasHeader("content-length")) res.setHeader("Content-Length", Buffer.byteLength(bytes));
-    if (bytes === undefined && !res.hasHeader("content-length") && !this.#head) res.setHeader("Content-Length", 0);
+    if (bytes !== undefined && !res.hasHeader("content-length"))
+      res.setHeader("Content-Length", Buffer.byteLength(bytes));
+    if (bytes === undefined && !res.hasHeader("content-length") && !this.#head)
+      res.setHeader("Content-Length", 0);
     res.end(this.#head ? undefined : bytes);
     return Promise.resolve();
   }

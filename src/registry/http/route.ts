@@ -32,7 +32,11 @@ export interface RouteMatch {
 }
 
 /** Finds the route for a path (without query); `"method"` when only the method is wrong. */
-export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch | "method" | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): RouteMatch | "method" | undefined {
   let pathMatched = false;
   for (const route of routes) {
     const match = route.pattern.exec(path);

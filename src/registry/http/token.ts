@@ -76,7 +76,8 @@ export async function handleToken(exchange: Exchange, options: TokenEndpointOpti
     }
     return issue(options, reply, principal, query.getAll("scope"));
   }
-  if (request.method !== "POST") throw new RegistryError("UNSUPPORTED", "the token endpoint takes GET or POST");
+  if (request.method !== "POST")
+    throw new RegistryError("UNSUPPORTED", "the token endpoint takes GET or POST");
   const form = new URLSearchParams((await readBoundedBody(request, 64 * 1024)).toString("utf8"));
   const scopes = (form.get("scope") ?? "").split(" ").filter((s) => s !== "");
   const grantType = form.get("grant_type");
@@ -88,7 +89,9 @@ export async function handleToken(exchange: Exchange, options: TokenEndpointOpti
     exchange.user = principal.name;
     // The refresh token is a login token, usable again here until it expires.
     const refresh =
-      form.get("access_type") === "offline" ? await options.tokens.issueLoginToken(principal.name) : undefined;
+      form.get("access_type") === "offline"
+        ? await options.tokens.issueLoginToken(principal.name)
+        : undefined;
     return issue(options, reply, principal, scopes, refresh ? { refresh_token: refresh } : {});
   }
   if (grantType === "refresh_token") {
@@ -98,5 +101,10 @@ export async function handleToken(exchange: Exchange, options: TokenEndpointOpti
     exchange.user = user.name;
     return issue(options, reply, user, scopes);
   }
-  throw new RegistryError("UNSUPPORTED", `unsupported grant_type ${JSON.stringify(grantType)}`, undefined, 400);
+  throw new RegistryError(
+    "UNSUPPORTED",
+    `unsupported grant_type ${JSON.stringify(grantType)}`,
+    undefined,
+    400,
+  );
 }
