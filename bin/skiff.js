@@ -1,6 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --max-semi-space-size=2 --expose-gc
 // --max-semi-space-size: V8's young generation otherwise grows to 16 MiB per semi-space
 // under request load; a small one keeps the server's resident memory low at little cost.
+// --expose-gc: lets streaming code ask for a minor collection (src/content/memory-pressure.ts).
 // The `skiff` command. The TypeScript sources are compiled to dist/ by `npm run build`
 // (run automatically by `npm ci` through the `prepare` script).
 import("../dist/cli/main.js").catch((err) => {

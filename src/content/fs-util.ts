@@ -5,6 +5,9 @@ import { dirname } from "node:path";
 import type { Hash } from "node:crypto";
 import { createDigester, type DigestAlgorithm } from "../oci/digest.js";
 
+/** Chunk size for streaming blobs from and to disk. */
+export const STREAM_CHUNK_BYTES = 512 * 1024;
+
 // Refs become directory names, so they may not contain separators or be `.`/`..`.
 const REF = /^[A-Za-z0-9_.-]{1,128}$/;
 
@@ -42,7 +45,7 @@ export async function hashFile(
 ): Promise<{ hash: Hash; size: number }> {
   const hash = createDigester(algorithm);
   let size = 0;
-  for await (const chunk of createReadStream(path)) {
+  for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES })) {
     const bytes = chunk as Buffer;
     hash.update(bytes);
     size += bytes.length;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createDigester, digestAlgorithm, finishDigest, type Digest } from "../oci/digest.js";
-import { hashFile } from "./fs-util.js";
+import { STREAM_CHUNK_BYTES, hashFile } from "./fs-util.js";
 import {
   DigestMismatchError,
   IngestNotFoundError,
@@ -66,7 +66,7 @@ export class LocalWriter implements ContentWriter {
         },
       });
       // 'a': every write lands at the end of the file, whatever an earlier append left there.
-      const out = createWriteStream(this.#data, { flags: "a" });
+      const out = createWriteStream(this.#data, { flags: "a", highWaterMark: STREAM_CHUNK_BYTES });
       let failure: { error: unknown } | undefined;
       try {
         await pipeline(data, hasher, out);

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { Transform, pipeline, type Readable } from "node:stream";
 import type { KeyedMutex } from "../content/keyed-mutex.js";
+import { noteStreamedBytes } from "../content/memory-pressure.js";
 import {
   DigestMismatchError,
   SizeMismatchError,
@@ -163,6 +164,7 @@ export class BlobService {
     const limiter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         seen += chunk.length;
+        noteStreamedBytes(chunk.length);
         if (seen > max)
           callback(new RegistryError("PAYLOAD_TOO_LARGE", `blob exceeds the limit of ${max} bytes`));
         else callback(null, chunk);

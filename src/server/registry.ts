@@ -155,9 +155,10 @@ export async function startRegistry(
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.listen.port;
   const url = formatUrl({ host: config.listen.host, port });
-  logger.info({ url, dataDir }, "registry listening");
-  // Only once the port is ours: a failed first start must not use up the one-time printout.
+  // Only once the port is ours (a failed first start must not use up the one-time
+  // printout), and before "listening" so whoever waits for that line has seen it.
   await ensureAdminCredential(users, dataDir, url.replace("http://", ""));
+  logger.info({ url, dataDir }, "registry listening");
 
   const timers = [
     setInterval(

@@ -130,7 +130,12 @@ class SkiffProcess implements SkiffServer {
         : ["registry", "serve", "--listen", listen, "--data-dir", this.dataDir];
     if (level !== undefined) args.push("--log-level", level);
     args.push(...(this.#opts.args ?? []));
-    const child = spawn(process.execPath, [...(this.#opts.nodeArgs ?? []), SKIFF_BIN, ...args], {
+    // Without extra node flags, run the bin as users do, so its shebang's V8 flags apply.
+    const [command, argv] =
+      this.#opts.nodeArgs === undefined || this.#opts.nodeArgs.length === 0
+        ? [SKIFF_BIN, args]
+        : [process.execPath, [...this.#opts.nodeArgs, SKIFF_BIN, ...args]];
+    const child = spawn(command, argv, {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...this.#opts.env },
     });

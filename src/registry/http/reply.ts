@@ -3,6 +3,7 @@
 // source is destroyed if the client goes away.
 import type { ServerResponse } from "node:http";
 import { Readable, pipeline } from "node:stream";
+import { noteStreamedBytes } from "../../content/memory-pressure.js";
 
 export type Body = string | Buffer | Readable | object | undefined;
 
@@ -39,7 +40,10 @@ export class Reply {
         res.end();
         return Promise.resolve();
       }
-      return new Promise((resolve) => pipeline(body, res, () => resolve()));
+      const done = new Promise<void>((resolve) => pipeline(body, res, () => resolve()));
+      // Observing chunks after the pipe is set up does not change its flow.
+      body.on("data", (chunk: Buffer) => noteStreamedBytes(chunk.length));
+      return done;
     }
     let bytes: string | Buffer | undefined;
     if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) {
