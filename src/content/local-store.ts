@@ -20,7 +20,7 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { digestAlgorithm, digestHex, digestOf, isDigest, parseDigest, type Digest } from "../oci/digest.js";
 import {
   STREAM_CHUNK_BYTES,
@@ -30,6 +30,7 @@ import {
   mkdirDurable,
   validateRef,
 } from "./fs-util.js";
+import { copyFileRange } from "./copy-file.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { LocalWriter } from "./local-writer.js";
 import {
@@ -91,6 +92,19 @@ export class LocalContentStore implements ContentStore {
       ...(range && { start: range.start, end: range.end }),
     };
     return handle.createReadStream(options);
+  }
+
+  async copyTo(digest: Digest, sink: Writable, range?: ByteRange): Promise<number> {
+    if (range && !isValidRange(range)) throw new RangeError(`invalid byte range ${range.start}-${range.end}`);
+    const handle = await open(this.#blobPath(digest), "r").catch((err: unknown) => {
+      throw isNotFound(err) ? new ContentNotFoundError(digest) : err;
+    });
+    try {
+      const whole = range ?? { start: 0, end: (await handle.stat()).size - 1 };
+      return whole.end < whole.start ? 0 : await copyFileRange(handle, sink, whole, STREAM_CHUNK_BYTES);
+    } finally {
+      await handle.close();
+    }
   }
 
   async readAll(digest: Digest): Promise<Buffer> {

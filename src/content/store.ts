@@ -1,7 +1,7 @@
 // The content store: immutable blobs addressed by digest, written through resumable
 // ingests that become visible only when committed. Cut like containerd's content store:
 // small role interfaces composed into the store.
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { Digest } from "../oci/digest.js";
 
 export interface ContentInfo {
@@ -26,6 +26,12 @@ export interface ContentProvider {
    * when the blob is absent. The caller checks the range against `info().size`.
    */
   read(digest: Digest, range?: ByteRange): Promise<Readable>;
+  /**
+   * Writes a committed blob, or `range` of it, into `sink` without ending it; the fastest
+   * and leanest way to serve a blob to a socket. Throws `ContentNotFoundError` before
+   * writing anything when the blob is absent.
+   */
+  copyTo(digest: Digest, sink: Writable, range?: ByteRange): Promise<number>;
   /** The whole blob in memory; only for small blobs such as manifests. */
   readAll(digest: Digest): Promise<Buffer>;
 }

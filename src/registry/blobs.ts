@@ -3,10 +3,11 @@
 // in a repository when it is committed and linked, under a per-digest lock shared with the
 // garbage collector so a collection never removes bytes that a push has just linked.
 import { randomUUID } from "node:crypto";
-import { Transform, pipeline, type Readable } from "node:stream";
+import { Transform, pipeline, type Readable, type Writable } from "node:stream";
 import type { KeyedMutex } from "../content/keyed-mutex.js";
 import { noteStreamedBytes } from "../content/memory-pressure.js";
 import {
+  ContentNotFoundError,
   DigestMismatchError,
   SizeMismatchError,
   type ByteRange,
@@ -45,13 +46,17 @@ export class BlobService {
     return link;
   }
 
-  async open(repository: string, digest: Digest, range?: ByteRange): Promise<Readable> {
+  /** Writes the blob (or `range` of it) into `sink`, which the caller ends. */
+  async copyTo(repository: string, digest: Digest, sink: Writable, range?: ByteRange): Promise<void> {
     this.stat(repository, digest);
     try {
-      return await this.#o.content.read(digest, range);
-    } catch {
+      await this.#o.content.copyTo(digest, sink, range);
+    } catch (err) {
       // Linked but its bytes are gone: report it as absent rather than fail the request.
-      throw new RegistryError("BLOB_UNKNOWN", `blob ${digest} unknown to registry`);
+      if (err instanceof ContentNotFoundError) {
+        throw new RegistryError("BLOB_UNKNOWN", `blob ${digest} unknown to registry`);
+      }
+      throw err;
     }
   }
 

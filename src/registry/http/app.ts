@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Registry as MetricsRegistry } from "prom-client";
 import type { TokenService } from "../../auth/tokens.js";
+import { SinkClosedError } from "../../content/copy-file.js";
 import { isValidRepositoryName } from "../../oci/names.js";
 import { REGISTRY_SERVICE, UnauthorizedError, type Requirement } from "../access.js";
 import { RegistryError } from "../errors.js";
@@ -171,6 +172,11 @@ export function createRegistryApp(
     }
     run.catch((err: unknown) => {
       if (err instanceof RegistryError && !exchange.reply.sent) return sendError(exchange, err);
+      // A client that went away mid-download is not a server error.
+      if (err instanceof SinkClosedError || response.destroyed) {
+        response.destroy();
+        return;
+      }
       logger.error({ err, url }, "request failed");
       if (exchange.reply.sent) {
         response.destroy();

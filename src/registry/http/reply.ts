@@ -1,11 +1,8 @@
 // A small response helper over Node's ServerResponse: status and headers first, then one
-// `send` of nothing, bytes, JSON or a stream. Streams are piped with backpressure and the
-// source is destroyed if the client goes away.
+// `send` of nothing, bytes or JSON, or a `stream` of a body written by the handler.
 import type { ServerResponse } from "node:http";
-import { Readable, pipeline } from "node:stream";
-import { noteStreamedBytes } from "../../content/memory-pressure.js";
 
-export type Body = string | Buffer | Readable | object | undefined;
+export type Body = string | Buffer | object | undefined;
 
 export class Reply {
   readonly raw: ServerResponse;
@@ -31,20 +28,20 @@ export class Reply {
     return this.raw.headersSent;
   }
 
+  /**
+   * Sends status and headers, lets `write` stream the body into the response, then ends it.
+   * A HEAD request gets the headers only. Errors after the headers went out abort the response.
+   */
+  async stream(write: (sink: ServerResponse) => Promise<unknown>): Promise<void> {
+    const res = this.raw;
+    res.statusCode = this.statusCode;
+    if (!this.#head) await write(res);
+    res.end();
+  }
+
   send(body?: Body): Promise<void> {
     const res = this.raw;
     res.statusCode = this.statusCode;
-    if (body instanceof Readable) {
-      if (this.#head) {
-        body.destroy();
-        res.end();
-        return Promise.resolve();
-      }
-      const done = new Promise<void>((resolve) => pipeline(body, res, () => resolve()));
-      // Observing chunks after the pipe is set up does not change its flow.
-      body.on("data", (chunk: Buffer) => noteStreamedBytes(chunk.length));
-      return done;
-    }
     let bytes: string | Buffer | undefined;
     if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) {
       bytes = body;
