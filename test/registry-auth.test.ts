@@ -181,10 +181,10 @@ describe.skipIf(!haveTools)("registry authentication and access policies", () =>
       if (authDir) await rm(authDir, { recursive: true, force: true });
     });
 
-    it("can log in with skopeo and with the key id as the username", async () => {
-      const authfile = join(authDir, "skopeo.json");
-      const login = await run(
-        "skopeo",
+    /** `skopeo|podman login` as alice into a private auth file. */
+    const loginAs = (tool: "skopeo" | "podman", authfile: string, password: string) =>
+      run(
+        tool,
         [
           "login",
           "--tls-verify=false",
@@ -193,70 +193,32 @@ describe.skipIf(!haveTools)("registry authentication and access policies", () =>
           "-u",
           "alice",
           "-p",
-          alice.secret,
+          password,
           server.hostPort,
         ],
         { timeoutMs: 60_000 },
       );
+
+    it("can log in with skopeo and with the key id as the username", async () => {
+      const authfile = join(authDir, "skopeo.json");
+      const login = await loginAs("skopeo", authfile, alice.secret);
       expect(login.code, login.stderr).toBe(0);
       expect(login.stdout).toMatch(/Login Succeeded/i);
 
       const byKeyId = await curl("GET", `${server.url}/v2/`, { user: `${alice.id}:${alice.secret}` });
       expect(byKeyId.status).toBe(200);
 
-      const wrong = await run(
-        "skopeo",
-        [
-          "login",
-          "--tls-verify=false",
-          "--authfile",
-          authfile,
-          "-u",
-          "alice",
-          "-p",
-          "wrong",
-          server.hostPort,
-        ],
-        { timeoutMs: 60_000 },
-      );
+      const wrong = await loginAs("skopeo", authfile, "wrong");
       expect(wrong.code).not.toBe(0);
     });
 
     it.skipIf(!havePodman)("can log in with podman", async () => {
       // podman runs here as root; --authfile keeps the login out of the machine's auth.json.
       const authfile = join(authDir, "podman.json");
-      const login = await run(
-        "podman",
-        [
-          "login",
-          "--tls-verify=false",
-          "--authfile",
-          authfile,
-          "-u",
-          "alice",
-          "-p",
-          alice.secret,
-          server.hostPort,
-        ],
-        { timeoutMs: 60_000 },
-      );
+      const login = await loginAs("podman", authfile, alice.secret);
       expect(login.code, login.stderr).toBe(0);
       expect(login.stdout).toMatch(/Login Succeeded/i);
-      const wrong = await run(
-        "podman",
-        [
-          "login",
-          "--tls-verify=false",
-          "--authfile",
-          authfile,
-          "-u",
-          "alice",
-          "-p",
-          "wrong",
-          server.hostPort,
-        ],
-        { timeoutMs: 60_000 },
-      );
+      const wrong = await loginAs("podman", authfile, "wrong");
       expect(wrong.code).not.toBe(0);
     });
 
