@@ -96,6 +96,7 @@ try {
     samplers.set(name, sampler);
     log(`[${name}] listening on ${target.url} (pid ${target.pid})`);
     await warmUp(target, { dir: warmupDir, tag: "warmup", image: warmup }, workDir);
+    log(`[${name}] warmed up (peak RSS so far ${(sampler.peakSoFar / MiB).toFixed(1)} MiB)`);
   }
 
   const rates = new Map<string, number[]>();
@@ -106,7 +107,10 @@ try {
         const rate = await transfer(step, target, i, ctx);
         const key = `${target.name}/${step}`;
         rates.set(key, [...(rates.get(key) ?? []), rate]);
-        log(`[${target.name}] ${step} run ${i + 1}: ${rate.toFixed(1)} MiB/s`);
+        const peak = (samplers.get(target.name) as ProcessSampler).peakSoFar / MiB;
+        log(
+          `[${target.name}] ${step} run ${i + 1}: ${rate.toFixed(1)} MiB/s (peak RSS so far ${peak.toFixed(1)} MiB)`,
+        );
       }
     }
   }
@@ -115,7 +119,10 @@ try {
   for (const target of targets) {
     const load = await manifestLoad(target, ctx, hey);
     loads.set(target.name, load);
-    log(`[${target.name}] manifest GET: ${describeHey(load.manifestGet)}`);
+    const peak = (samplers.get(target.name) as ProcessSampler).peakSoFar / MiB;
+    log(
+      `[${target.name}] manifest GET: ${describeHey(load.manifestGet)} (peak RSS so far ${peak.toFixed(1)} MiB)`,
+    );
     if (load.manifestGetBearer)
       log(`[${target.name}] manifest GET (bearer): ${describeHey(load.manifestGetBearer)}`);
   }

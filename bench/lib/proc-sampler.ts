@@ -33,6 +33,11 @@ export class ProcessSampler {
     this.#intervalMs = intervalMs;
   }
 
+  /** The largest VmRSS sampled so far, in bytes: logged after each step to show which one peaks. */
+  get peakSoFar(): number {
+    return this.#peak;
+  }
+
   start(): void {
     this.#cpuStart = cpuTicks(this.#pid) ?? 0;
     this.#sample();
