@@ -380,3 +380,40 @@ describe.skipIf(!haveCurl)("registry blobs and uploads (curl)", () => {
     );
   });
 });
+
+describe.skipIf(!haveCurl)("the blob size limit (--max-blob-size)", () => {
+  let server: SkiffServer;
+  let req: RegistryRequest;
+
+  beforeAll(async () => {
+    server = await startSkiffServer({ args: ["--max-blob-size", "1KiB"] });
+    req = registryRequest(server);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("refuses a larger blob with 413 and stores nothing; smaller blobs still go in", async () => {
+    const big = randomBytes(2048);
+    const refused = await req("POST", `/v2/limit/app/blobs/uploads/?digest=${sha256(big)}`, {
+      headers: OCTETS,
+      body: big,
+    });
+    expect(refused.status).toBe(413);
+    expect(errorCodes(refused)).toEqual(["SIZE_INVALID"]);
+    expect((await req("HEAD", `/v2/limit/app/blobs/${sha256(big)}`)).status).toBe(404);
+
+    const session = await req("POST", "/v2/limit/app/blobs/uploads/");
+    const chunk = await req("PATCH", session.headers.location!, {
+      headers: { ...OCTETS, "Content-Range": "0-2047" },
+      body: big,
+    });
+    expect(chunk.status).toBe(413);
+    const status = await req("GET", session.headers.location!);
+    expect(status.headers.range).toBe("0-0");
+
+    const small = randomBytes(512);
+    expect(await pushBlob(req, "limit/app", small)).toBe(sha256(small));
+  });
+});

@@ -46,9 +46,11 @@ export class BlobService {
     return link;
   }
 
-  /** Writes the blob (or `range` of it) into `sink`, which the caller ends. */
-  async copyTo(repository: string, digest: Digest, sink: Writable, range?: ByteRange): Promise<void> {
-    this.stat(repository, digest);
+  /**
+   * Writes the blob (or `range` of it) into `sink`, which the caller ends. The caller has
+   * checked the blob with `stat` (it needs the size for its headers), so it is not looked up again.
+   */
+  async copyTo(digest: Digest, sink: Writable, range?: ByteRange): Promise<void> {
     try {
       await this.#o.content.copyTo(digest, sink, range);
     } catch (err) {
@@ -100,9 +102,16 @@ export class BlobService {
   /**
    * Appends a chunk. With `range` (from Content-Range) the chunk must start where the
    * upload ends, else 416 and nothing is written; without it the body is streamed on.
+   * `length` (Content-Length) lets an oversized chunk be refused before any byte is read.
    */
-  async append(repository: string, id: string, body: Readable, range?: ByteRange): Promise<UploadState> {
+  async append(
+    repository: string,
+    id: string,
+    body: Readable,
+    chunk: { range?: ByteRange; length?: number } = {},
+  ): Promise<UploadState> {
     const state = await this.uploadState(repository, id);
+    const { range } = chunk;
     if (range && range.start !== state.offset) {
       body.resume();
       throw new RegistryError(
@@ -111,14 +120,25 @@ export class BlobService {
         { offset: state.offset },
       );
     }
+    const length = chunk.length ?? (range ? range.end - range.start + 1 : 0);
+    if (state.offset + length > this.#o.maxBlobSize) {
+      body.resume();
+      throw this.#tooLarge();
+    }
     const writer = await this.#o.content.writer(id);
     const offset = await writer.append(this.#bounded(body, state.offset));
     return { upload: state.upload, offset };
   }
 
   /** Completes an upload (with an optional last chunk), verifying the digest, and links the blob. */
-  async finishUpload(repository: string, id: string, digest: Digest, body?: Readable): Promise<BlobLink> {
-    if (body) await this.append(repository, id, body);
+  async finishUpload(
+    repository: string,
+    id: string,
+    digest: Digest,
+    last?: { body: Readable; length?: number },
+  ): Promise<BlobLink> {
+    if (last)
+      await this.append(repository, id, last.body, last.length === undefined ? {} : { length: last.length });
     else await this.uploadState(repository, id);
     const link = await this.#commit(repository, id, digest);
     this.#o.metadata.deleteUpload(id);
@@ -132,10 +152,18 @@ export class BlobService {
   }
 
   /** A monolithic upload: POST with `?digest=` and the whole blob as the body. */
-  async putMonolithic(repository: string, digest: Digest, body: Readable): Promise<BlobLink> {
+  async putMonolithic(
+    repository: string,
+    digest: Digest,
+    body: Readable,
+    length?: number,
+  ): Promise<BlobLink> {
     const upload = this.startUpload(repository);
     try {
-      return await this.finishUpload(repository, upload.id, digest, body);
+      return await this.finishUpload(repository, upload.id, digest, {
+        body,
+        ...(length !== undefined && { length }),
+      });
     } catch (err) {
       await this.#o.content.abort(upload.id);
       this.#o.metadata.deleteUpload(upload.id);
@@ -162,16 +190,24 @@ export class BlobService {
     });
   }
 
+  #tooLarge(): RegistryError {
+    const max = this.#o.maxBlobSize;
+    return new RegistryError(
+      "PAYLOAD_TOO_LARGE",
+      `blob exceeds the registry's limit of ${max} bytes (--max-blob-size)`,
+    );
+  }
+
   // Passes the body through, failing it once the upload would exceed the size limit.
   #bounded(body: Readable, offset: number): Readable {
     const max = this.#o.maxBlobSize;
+    const tooLarge = () => this.#tooLarge();
     let seen = offset;
     const limiter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         seen += chunk.length;
         noteStreamedBytes(chunk.length);
-        if (seen > max)
-          callback(new RegistryError("PAYLOAD_TOO_LARGE", `blob exceeds the limit of ${max} bytes`));
+        if (seen > max) callback(tooLarge());
         else callback(null, chunk);
       },
     });

@@ -24,7 +24,8 @@ async function copied(
 ): Promise<string> {
   const sink = new PassThrough();
   const body = text(sink);
-  await blobs.copyTo(repository, digest, sink, range);
+  blobs.stat(repository, digest);
+  await blobs.copyTo(digest, sink, range);
   sink.end();
   return body;
 }
@@ -168,18 +169,22 @@ describe("BlobService", () => {
   it("appends chunks in order, refuses a chunk at the wrong offset, and finishes the upload", async () => {
     const t = await setup();
     const upload = t.blobs.startUpload("app");
-    expect((await t.blobs.append("app", upload.id, stream("hello "), { start: 0, end: 5 })).offset).toBe(6);
+    expect(
+      (await t.blobs.append("app", upload.id, stream("hello "), { range: { start: 0, end: 5 } })).offset,
+    ).toBe(6);
 
     const err = await rejection(
-      t.blobs.append("app", upload.id, stream("again"), { start: 0, end: 4 }),
+      t.blobs.append("app", upload.id, stream("again"), { range: { start: 0, end: 4 } }),
       "RANGE_INVALID",
     );
     expect(err.detail).toEqual({ offset: 6 });
     expect((await t.blobs.uploadState("app", upload.id)).offset).toBe(6);
 
-    expect((await t.blobs.append("app", upload.id, stream("wor"), { start: 6, end: 8 })).offset).toBe(9);
+    expect(
+      (await t.blobs.append("app", upload.id, stream("wor"), { range: { start: 6, end: 8 } })).offset,
+    ).toBe(9);
     const digest = digestOf("hello world");
-    const link = await t.blobs.finishUpload("app", upload.id, digest, stream("ld"));
+    const link = await t.blobs.finishUpload("app", upload.id, digest, { body: stream("ld") });
     expect(link).toMatchObject({ digest, size: 11 });
     expect(t.blobs.stat("app", digest).size).toBe(11);
     expect(await copied(t.blobs, "app", digest, { start: 6, end: 10 })).toBe("world");
@@ -198,6 +203,21 @@ describe("BlobService", () => {
     expect(await t.content.info(digestOf("actual bytes"))).toBeUndefined();
     expect(await t.content.status(upload.id)).toBeUndefined();
     await rejection(t.blobs.uploadState("app", upload.id), "BLOB_UPLOAD_UNKNOWN");
+  });
+
+  it("refuses a chunk past the blob size limit, before or while reading it", async () => {
+    const t = await setup();
+    const upload = t.blobs.startUpload("app");
+    // Declared too large: refused before a byte is read.
+    await rejection(
+      t.blobs.append("app", upload.id, stream("x"), { length: 1024 * 1024 + 1 }),
+      "PAYLOAD_TOO_LARGE",
+    );
+    expect((await t.blobs.uploadState("app", upload.id)).offset).toBe(0);
+    // Streamed without a length: stopped once it goes over.
+    const big = Readable.from([Buffer.alloc(700 * 1024), Buffer.alloc(700 * 1024)]);
+    await rejection(t.blobs.append("app", upload.id, big), "PAYLOAD_TOO_LARGE");
+    expect((await t.blobs.uploadState("app", upload.id)).offset).toBeLessThanOrEqual(1024 * 1024);
   });
 
   it("keeps uploads to their repository", async () => {

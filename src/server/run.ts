@@ -3,7 +3,6 @@
 // node agent join here as they are built.
 import { Registry as MetricsRegistry, collectDefaultMetrics } from "prom-client";
 import { prepareDataDir } from "./data-dir.js";
-import type { ListenAddress } from "./listen-address.js";
 import { createLogger, type LogLevel } from "./logger.js";
 import { startRegistry, type RegistryConfig } from "./registry.js";
 
@@ -12,8 +11,6 @@ export interface ServerConfig extends RegistryConfig {
   /** How long in-flight requests may take to finish after SIGTERM. */
   shutdownTimeoutMs: number;
 }
-
-export type { ListenAddress };
 
 /** Runs until a signal stops it. Throws (for exit code 1) when a part cannot start. */
 export async function runServer(config: ServerConfig): Promise<void> {

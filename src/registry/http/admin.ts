@@ -2,7 +2,7 @@
 // policies, garbage collection, users, access keys and access policies. It is what the
 // `skiff registry …` commands call; every route needs an admin user's Basic credentials.
 import { AuthError } from "../../auth/errors.js";
-import type { PolicyStore } from "../../auth/policy.js";
+import type { NewStatement, PolicyStore } from "../../auth/policy.js";
 import type { UserStore } from "../../auth/users.js";
 import { isValidRepositoryName } from "../../oci/names.js";
 import type { RegistryAccess } from "../access.js";
@@ -56,6 +56,18 @@ function settingsFrom(body: Record<string, unknown>, base: TagMutabilitySettings
   const problem = validateTagMutability(settings);
   if (problem) throw invalid(problem);
   return settings;
+}
+
+/** A policy statement from a request body, with each field's type checked. */
+function statementFrom(body: Record<string, unknown>): NewStatement {
+  const { effect, principal, actions, repository } = body;
+  if (effect !== "allow" && effect !== "deny") throw invalid('effect must be "allow" or "deny"');
+  if (typeof principal !== "string") throw invalid("principal must be a string");
+  if (typeof repository !== "string") throw invalid("repository must be a string pattern");
+  if (!Array.isArray(actions) || !actions.every((a) => typeof a === "string")) {
+    throw invalid("actions must be a list of strings");
+  }
+  return { effect, principal, repository, actions: actions as NewStatement["actions"] };
 }
 
 function repositoryName(value: string | undefined): string {
@@ -216,7 +228,7 @@ function adminRoutes(o: AdminApiOptions): AdminRoute[] {
       method: "POST",
       pattern: /^\/skiff\/v1\/policies$/,
       status: 201,
-      handle: async ({ body }) => policies.addStatement((await body()) as never),
+      handle: async ({ body }) => policies.addStatement(statementFrom(await body())),
     },
     {
       method: "DELETE",

@@ -48,7 +48,7 @@ export function blobRoutes({ blobs, access }: RegistryServices): Route[] {
         } else {
           reply.code(200).header("Content-Length", link.size);
         }
-        return reply.stream((sink) => blobs.copyTo(name, digest, sink, range));
+        return reply.stream((sink) => blobs.copyTo(digest, sink, range));
       },
     },
     {

@@ -3,15 +3,19 @@
 // credentials, or the OAuth2 POST form) and receives a short-lived token granting the part
 // of the requested scope that the repository policies allow.
 import type { Principal } from "../../auth/authenticator.js";
-import { formatScope, parseScope, type ResourceAccess, type TokenService } from "../../auth/tokens.js";
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  formatScope,
+  parseScope,
+  type ResourceAccess,
+  type TokenService,
+} from "../../auth/tokens.js";
 import { isValidRepositoryName } from "../../oci/names.js";
 import { ALL_ACTIONS, REGISTRY_SERVICE, type RegistryAccess, type RegistryAction } from "../access.js";
 import { RegistryError } from "../errors.js";
 import type { Exchange } from "./app.js";
 import { readBoundedBody } from "./body.js";
 import type { Reply } from "./reply.js";
-
-export const ACCESS_TOKEN_TTL_SECONDS = 300;
 
 export interface TokenEndpointOptions {
   access: RegistryAccess;

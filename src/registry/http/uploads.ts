@@ -11,10 +11,15 @@ import { parseContentRange, uploadRange } from "./headers.js";
 import { NAME, type Route } from "./route.js";
 import type { RegistryServices } from "./services.js";
 
-function hasBody(request: IncomingMessage): boolean {
+/** The body's declared length; undefined when it is streamed (chunked) or not declared. */
+function declaredLength(request: IncomingMessage): number | undefined {
   const length = request.headers["content-length"];
-  if (length !== undefined) return Number(length) > 0;
-  return request.headers["transfer-encoding"] !== undefined;
+  return length === undefined ? undefined : Number(length);
+}
+
+function hasBody(request: IncomingMessage): boolean {
+  const length = declaredLength(request);
+  return length !== undefined ? length > 0 : request.headers["transfer-encoding"] !== undefined;
 }
 
 function uploadLocation(name: string, id: string): string {
@@ -62,7 +67,7 @@ export function uploadRoutes({ blobs, access }: RegistryServices): Route[] {
         const digestParam = query.get("digest");
         if (digestParam !== null) {
           const digest = requireDigest(digestParam);
-          await blobs.putMonolithic(name, digest, request);
+          await blobs.putMonolithic(name, digest, request, declaredLength(request));
           return sendCreated(reply, name, digest);
         }
         const upload = blobs.startUpload(name);
@@ -86,14 +91,17 @@ export function uploadRoutes({ blobs, access }: RegistryServices): Route[] {
       requires: push,
       async handle({ request, reply, params }) {
         const range = parseContentRange(request.headers["content-range"]);
-        const length = request.headers["content-length"];
-        if (range && length !== undefined && Number(length) !== range.end - range.start + 1) {
+        const length = declaredLength(request);
+        if (range && length !== undefined && length !== range.end - range.start + 1) {
           throw new RegistryError(
             "SIZE_INVALID",
             `Content-Length ${length} does not match Content-Range ${range.start}-${range.end}`,
           );
         }
-        const state = await blobs.append(params.name!, params.uuid!, request, range);
+        const state = await blobs.append(params.name!, params.uuid!, request, {
+          ...(range && { range }),
+          ...(length !== undefined && { length }),
+        });
         return sendProgress(reply, params.name!, params.uuid!, state.offset, 202);
       },
     },
@@ -110,7 +118,11 @@ export function uploadRoutes({ blobs, access }: RegistryServices): Route[] {
         const name = params.name!;
         if (hasBody(request)) {
           const range = parseContentRange(request.headers["content-range"]);
-          await blobs.append(name, params.uuid!, request, range);
+          const length = declaredLength(request);
+          await blobs.append(name, params.uuid!, request, {
+            ...(range && { range }),
+            ...(length !== undefined && { length }),
+          });
         }
         await blobs.finishUpload(name, params.uuid!, digest);
         return sendCreated(reply, name, digest);
