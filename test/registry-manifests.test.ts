@@ -69,6 +69,27 @@ function linkTarget(res: CurlResponse): string | undefined {
   return match[1];
 }
 
+/** Follows `Link: rel="next"` from `start`, checking each page's size, and returns every entry. */
+async function collectPagesWith(
+  req: RegistryRequest,
+  start: string,
+  key: "tags" | "repositories",
+  pageSize: number,
+): Promise<string[]> {
+  const collected: string[] = [];
+  let next: string | undefined = start;
+  for (let pages = 0; next !== undefined; pages++) {
+    if (pages > 100) throw new Error(`pagination from ${start} does not end`);
+    const page = await req("GET", next);
+    expect(page.status).toBe(200);
+    const entries = (page.json as Record<string, string[]>)[key]!;
+    expect(entries.length).toBeLessThanOrEqual(pageSize);
+    collected.push(...entries);
+    next = linkTarget(page);
+  }
+  return collected;
+}
+
 /** Asserts that the Link header points at `path` with `n` and `last` (however they are encoded). */
 function expectNextPage(res: CurlResponse, path: string, n: number, last: string | undefined): void {
   const target = linkTarget(res);
@@ -321,19 +342,7 @@ describe.skipIf(!haveCurl)("registry manifests, listings and referrers (curl)", 
     expect(first.json).toEqual({ name: repo, tags: sorted.slice(0, 2) });
     expectNextPage(first, `/v2/${repo}/tags/list`, 2, sorted[1]);
 
-    const collected: string[] = [];
-    let next: string | undefined = `/v2/${repo}/tags/list?n=4`;
-    let pages = 0;
-    while (next !== undefined) {
-      const page = await req("GET", next);
-      expect(page.status).toBe(200);
-      const pageTags = (page.json as { tags: string[] }).tags;
-      expect(pageTags.length).toBeLessThanOrEqual(4);
-      collected.push(...pageTags);
-      next = linkTarget(page);
-      if (++pages > 10) throw new Error("tag pagination does not end");
-    }
-    expect(collected).toEqual(sorted);
+    expect(await collectPagesWith(req, `/v2/${repo}/tags/list?n=4`, "tags", 4)).toEqual(sorted);
 
     const afterLast = await req("GET", `/v2/${repo}/tags/list?n=10&last=beta`);
     expect(afterLast.json).toEqual({ name: repo, tags: sorted.filter((t) => t > "beta") });
@@ -356,19 +365,7 @@ describe.skipIf(!haveCurl)("registry manifests, listings and referrers (curl)", 
     expect((first.json as { repositories: string[] }).repositories).toEqual(repositories.slice(0, 2));
     expectNextPage(first, "/v2/_catalog", 2, repositories[1]);
 
-    const collected: string[] = [];
-    let next: string | undefined = "/v2/_catalog?n=2";
-    let pages = 0;
-    while (next !== undefined) {
-      const page = await req("GET", next);
-      expect(page.status).toBe(200);
-      const names = (page.json as { repositories: string[] }).repositories;
-      expect(names.length).toBeLessThanOrEqual(2);
-      collected.push(...names);
-      next = linkTarget(page);
-      if (++pages > repositories.length + 2) throw new Error("catalog pagination does not end");
-    }
-    expect(collected).toEqual(repositories);
+    expect(await collectPagesWith(req, "/v2/_catalog?n=2", "repositories", 2)).toEqual(repositories);
   });
 
   describe("referrers API", () => {
