@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up Skiff from a checkout on Debian 12, as root:
 #   scripts/setup.sh          what `skiff server` needs: Node.js deps, the build, `skiff` on PATH
-#   scripts/setup.sh --test   also the real clients and peers the tests drive (skopeo, podman, ...)
+#   scripts/setup.sh --test   also the real clients and peers the tests drive (skopeo, podman, dockerd, ...)
 #   scripts/setup.sh --bench  also the peers of the benchmarks (CNCF distribution registry, hey)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +19,10 @@ done
 
 step() { printf '\n==> %s\n' "$*"; }
 
-packages=(ca-certificates curl python3 make g++)
-[ "$want_test" = 1 ] && packages+=(skopeo podman busybox-static)
+# The engine runs containers with runc under conmon, networks them with the standard CNI
+# plugins and iptables, and reads overlayfs xattrs with getfattr (attr).
+packages=(ca-certificates curl python3 make g++ runc conmon containernetworking-plugins iptables iproute2 attr procps)
+[ "$want_test" = 1 ] && packages+=(skopeo podman busybox-static docker.io)
 [ "$want_bench" = 1 ] && packages+=(docker-registry hey wrk)
 
 missing=()
