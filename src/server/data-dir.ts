@@ -10,6 +10,11 @@ export const DataPaths = {
   authDir: (root: string) => join(root, "auth"),
   authDb: (root: string) => join(root, "auth", "auth.db"),
   adminCredentials: (root: string) => join(root, "auth", "admin-credentials"),
+  images: (root: string) => join(root, "images"),
+  snapshots: (root: string) => join(root, "snapshots"),
+  containers: (root: string) => join(root, "containers"),
+  volumes: (root: string) => join(root, "volumes"),
+  net: (root: string) => join(root, "net"),
 } as const;
 
 export class DataDirError extends Error {}

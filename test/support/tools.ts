@@ -22,6 +22,8 @@ const DEBIAN_PACKAGES: Readonly<Record<string, string>> = {
   etcd: "etcd-server",
   iptables: "iptables",
   ip: "iproute2",
+  script: "bsdutils",
+  getfattr: "attr",
 };
 
 const EXTRA_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];

@@ -7,6 +7,10 @@ import { parseDuration, parseSize } from "../units.js";
 
 export const DEFAULT_DATA_DIR = "/var/lib/skiff";
 export const DEFAULT_REGISTRY_LISTEN = "127.0.0.1:5000";
+export const DEFAULT_ENGINE_SOCKET = "/run/skiff/engine.sock";
+export const DEFAULT_EXEC_ROOT = "/run/skiff";
+export const DEFAULT_BRIDGE_NAME = "skiff0";
+export const DEFAULT_BRIDGE_SUBNET = "10.89.0.0/16";
 
 interface ServeFlags {
   dataDir: string;
@@ -18,6 +22,14 @@ interface ServeFlags {
   uploadTtl: string;
   lifecycleInterval: string;
   shutdownTimeout: string;
+}
+
+interface EngineFlags {
+  engine: boolean;
+  engineSocket: string;
+  execRoot: string;
+  bridgeName: string;
+  bridgeSubnet: string;
 }
 
 /** Options shared by every command that runs the registry. */
@@ -80,6 +92,38 @@ function addRegistryServerOptions(command: Command, listenFlag: string, listenEn
     );
 }
 
+/** Options of the engine face: the Docker Engine API and the containers it runs. */
+function addEngineOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        "--engine-socket <path>",
+        "unix socket of the Docker Engine API (DOCKER_HOST=unix://PATH docker ...); mode 0660, owned by root",
+      )
+        .env("SKIFF_ENGINE_SOCKET")
+        .default(DEFAULT_ENGINE_SOCKET),
+    )
+    .addOption(
+      new Option(
+        "--exec-root <dir>",
+        "runtime state of running containers (runc state, conmon sockets, network namespaces)",
+      )
+        .env("SKIFF_EXEC_ROOT")
+        .default(DEFAULT_EXEC_ROOT),
+    )
+    .addOption(
+      new Option("--bridge-name <name>", "Linux bridge that containers on the default network attach to")
+        .env("SKIFF_BRIDGE_NAME")
+        .default(DEFAULT_BRIDGE_NAME),
+    )
+    .addOption(
+      new Option("--bridge-subnet <cidr>", "IPv4 subnet of the bridge network (the gateway is its first address)")
+        .env("SKIFF_BRIDGE_SUBNET")
+        .default(DEFAULT_BRIDGE_SUBNET),
+    )
+    .addOption(new Option("--no-engine", "do not run the engine (no containers; needs no root)"));
+}
+
 function toConfig(flags: ServeFlags, listenFlag: string): ServerConfig {
   return {
     dataDir: flags.dataDir,
@@ -98,20 +142,34 @@ function toConfig(flags: ServeFlags, listenFlag: string): ServerConfig {
 export function registerServerCommand(program: Command): void {
   const command = program
     .command("server")
-    .description("run the Skiff server: today the image registry; later also the engine and the cluster API");
-  addRegistryServerOptions(command, "--registry-listen", "SKIFF_REGISTRY_LISTEN").action(
-    async (flags: ServeFlags & { registryListen: string }) => {
-      await runServer(toConfig({ ...flags, listen: flags.registryListen }, "--registry-listen"));
-    },
-  );
+    .description("run the Skiff server: the image registry and the container engine (Docker Engine API)");
+  addRegistryServerOptions(command, "--registry-listen", "SKIFF_REGISTRY_LISTEN");
+  addEngineOptions(command).action(async (flags: ServeFlags & EngineFlags & { registryListen: string }) => {
+    const config = toConfig({ ...flags, listen: flags.registryListen }, "--registry-listen");
+    await runServer({
+      ...config,
+      engine: flags.engine
+        ? {
+            socketPath: flags.engineSocket,
+            execRoot: flags.execRoot,
+            bridgeName: flags.bridgeName,
+            bridgeSubnet: flags.bridgeSubnet,
+          }
+        : undefined,
+    });
+  });
   command.addHelpText(
     "after",
     `
 On first start the server creates the admin user "skiff", prints its access key once and
 saves it under <data-dir>/auth/admin-credentials (mode 0600).
 
+The engine runs real containers (runc under conmon, CNI bridge networking) and needs root.
+Containers keep running when the server stops or is killed; it picks them up again at start.
+
 Examples:
   skiff server                                   # /var/lib/skiff, registry on 127.0.0.1:5000
+  DOCKER_HOST=unix:///run/skiff/engine.sock docker run --rm -it busybox sh
   skiff server --data-dir /srv/skiff --registry-listen 0.0.0.0:5000`,
   );
 }
