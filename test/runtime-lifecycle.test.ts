@@ -1,0 +1,160 @@
+// Runtime (conmon + runc) against real containers: a busybox rootfs made from the host's static
+// busybox, create/start/wait with exit codes and logs, kill, state, delete, a new Runtime after a
+// "server restart", OOM kills, and the latency of a `true` container.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { requireTool } from "./support/tools.js";
+import { Runtime } from "../src/runtime/runtime.js";
+import { readLogs, type LogEntry } from "../src/runtime/logs.js";
+import {
+  makeBusyboxRootfs,
+  containerFixture,
+  removeCgroupParent,
+  testCgroupParent,
+  type Fixture,
+} from "./runtime-fixture.js";
+
+const ready =
+  requireTool("runc") && requireTool("conmon") && requireTool("busybox") && process.getuid?.() === 0;
+
+describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
+  let base: string;
+  let rootfs: string;
+  let runtime: Runtime;
+  const created: Fixture[] = [];
+  const cgroupParent = testCgroupParent();
+
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), "skiff-rt-"));
+    rootfs = await makeBusyboxRootfs(join(base, "rootfs"));
+    runtime = new Runtime({ execRoot: join(base, "exec"), logger: pino({ level: "silent" }) });
+  });
+
+  afterAll(async () => {
+    for (const f of created) await runtime.delete(f.id, { force: true }).catch(() => undefined);
+    await removeCgroupParent(cgroupParent);
+    await rm(base, { recursive: true, force: true });
+  });
+
+  function fixture(
+    args: string[],
+    o: { tty?: boolean; stdin?: boolean; memoryBytes?: number } = {},
+  ): Fixture {
+    const f = containerFixture(base, rootfs, args, { ...o, cgroupParent });
+    created.push(f);
+    return f;
+  }
+
+  async function collect(path: string): Promise<LogEntry[]> {
+    const out: LogEntry[] = [];
+    for await (const e of readLogs(path, { follow: false })) out.push(e);
+    return out;
+  }
+
+  it("runs a container to its exit code, with stdout and stderr in the log", async () => {
+    const f = fixture(["sh", "-c", "echo hello; echo err >&2; exit 3"]);
+    const { pid } = await runtime.create(f.id, f.create);
+    expect(pid).toBeGreaterThan(1);
+    expect((await runtime.state(f.id))?.status).toBe("created");
+    await runtime.start(f.id);
+    const exit = await runtime.waitExit(f.create.exitDir, f.id, undefined, {
+      persistDir: f.create.persistDir,
+    });
+    expect(exit.exitCode).toBe(3);
+    expect(exit.oomKilled).toBe(false);
+    expect(exit.finishedAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect((await runtime.state(f.id))?.status).toBe("stopped");
+    const logs = await collect(f.create.logPath);
+    expect(logs.map((e) => [e.stream, e.line.toString()])).toEqual([
+      ["stdout", "hello\n"],
+      ["stderr", "err\n"],
+    ]);
+    await runtime.delete(f.id, { force: false });
+    expect(await runtime.state(f.id)).toBeUndefined();
+  });
+
+  it("reports runc's error when the command does not exist", async () => {
+    const f = fixture(["/no/such/binary"]);
+    let error: unknown;
+    try {
+      await runtime.create(f.id, f.create);
+      await runtime.start(f.id);
+    } catch (err) {
+      error = err;
+    }
+    expect(String(error)).toMatch(/no such file or directory/);
+  });
+
+  it("kills with SIGTERM and SIGKILL; exit codes are 128+signal", async () => {
+    const term = fixture(["sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done"]);
+    await runtime.create(term.id, term.create);
+    await runtime.start(term.id);
+    expect((await runtime.state(term.id))?.status).toBe("running");
+    await new Promise((r) => setTimeout(r, 200)); // let sh install its trap
+    await runtime.kill(term.id, "SIGTERM");
+    expect((await runtime.waitExit(term.create.exitDir, term.id)).exitCode).toBe(7);
+
+    const kill = fixture(["sleep", "1000"]);
+    await runtime.create(kill.id, kill.create);
+    await runtime.start(kill.id);
+    await runtime.kill(kill.id, "KILL", { all: true });
+    expect((await runtime.waitExit(kill.create.exitDir, kill.id)).exitCode).toBe(137);
+  });
+
+  it("lets a new Runtime (after a server restart) wait for, exec in and kill a container", async () => {
+    const f = fixture(["sleep", "1000"]);
+    await runtime.create(f.id, f.create);
+    await runtime.start(f.id);
+    const again = new Runtime({ execRoot: runtime.execRoot, logger: pino({ level: "silent" }) });
+    expect((await again.state(f.id))?.status).toBe("running");
+    const exec = await again.exec(f.id, {
+      process: { ...f.create.spec.process, args: ["sh", "-c", "echo from-exec; exit 4"], terminal: false },
+      tty: false,
+      stdin: false,
+      execDir: join(base, `exec-${f.id}`),
+    });
+    const chunks: Buffer[] = [];
+    exec.stream?.on("data", (_s, d) => chunks.push(d));
+    expect((await exec.wait()).exitCode).toBe(4);
+    expect(Buffer.concat(chunks).toString()).toBe("from-exec\n");
+    await exec.cleanup();
+    const waiting = again.waitExit(f.create.exitDir, f.id);
+    await again.kill(f.id, "SIGKILL");
+    expect((await waiting).exitCode).toBe(137);
+  });
+
+  it("reports an OOM kill when the container exceeds its memory limit", async () => {
+    const f = fixture(["sh", "-c", "head -c 200m /dev/zero | tail > /dev/null"], {
+      memoryBytes: 32 * 1024 * 1024,
+    });
+    await runtime.create(f.id, f.create);
+    await runtime.start(f.id);
+    const exit = await runtime.waitExit(f.create.exitDir, f.id, undefined, {
+      persistDir: f.create.persistDir,
+    });
+    expect(exit.oomKilled).toBe(true);
+    expect(exit.exitCode).not.toBe(0);
+  });
+
+  it("creates, starts and finishes a `true` container quickly", async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const f = fixture(["true"]);
+      const t0 = performance.now();
+      await runtime.create(f.id, f.create);
+      await runtime.start(f.id);
+      const exit = await runtime.waitExit(f.create.exitDir, f.id);
+      await runtime.delete(f.id, { force: false });
+      times.push(performance.now() - t0);
+      expect(exit.exitCode).toBe(0);
+    }
+    const median = [...times].sort((a, b) => a - b)[2] ?? 0;
+    console.log(
+      `create+start+exit+delete of \`true\`: median ${median.toFixed(1)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`,
+    );
+    expect(median).toBeLessThan(500);
+  });
+});
