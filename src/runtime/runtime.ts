@@ -25,7 +25,14 @@ import type { OciSpec } from "./oci-spec-types.js";
 import { Runc, DEFAULT_RUNC_PATH } from "./runc.js";
 import { waitExitFile, type ExitStatus } from "./conmon-exit.js";
 
-export type { AttachStream } from "./attach.js";
+import { listProcesses, type DockerTop } from "./top.js";
+
+export type { AttachStream, StdStream } from "./attach.js";
+export { buildSpec, readHostRlimits, resolveUser, UserNotFoundError, type SpecOptions } from "./spec.js";
+export { readLogs, type LogEntry, type ReadLogsOptions } from "./logs.js";
+export { readStats, type DockerStats } from "./cgroups.js";
+export { listProcesses, TopError, type DockerTop } from "./top.js";
+export type { OciSpec, OciProcess } from "./oci-spec-types.js";
 export type { ExecHandle, ExecOptions } from "./exec.js";
 export type { ExitStatus } from "./conmon-exit.js";
 export { RuncError } from "./runc.js";
@@ -144,6 +151,11 @@ export class Runtime {
   /** PIDs (host) of every process in the container. */
   processes(id: string): Promise<number[]> {
     return this.runc.ps(id);
+  }
+
+  /** `docker top`: the container's processes as `ps psArgs` shows them (default "-ef"). */
+  async top(id: string, psArgs?: string): Promise<DockerTop> {
+    return listProcesses(await this.runc.ps(id), psArgs);
   }
 
   /**
