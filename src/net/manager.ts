@@ -1,0 +1,283 @@
+// NetworkManager: Docker's default bridge network done with the standard CNI plugins.
+// attach = new netns → loopback ∥ (bridge+host-local → portmap when ports are published);
+// detach = DEL in reverse order with the persisted result → netns removed → ports freed.
+// Everything detach needs is persisted first, so it works after a crash or a restart.
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import {
+  bridgePlugin,
+  containerAddress,
+  loopbackPlugin,
+  parseSubnet,
+  portmapPlugin,
+  withPrevResult,
+  type BridgeNetwork,
+} from "./chain.js";
+import { CniPlugins, DEFAULT_PLUGIN_DIRS, type CniResult } from "./cni.js";
+import { writeContainerFiles, type ContainerFilePaths } from "./container-files.js";
+import { InvalidNetworkRequestError } from "./errors.js";
+import { bridgeRules, deleteBridge, enableIpForward, ensureRules, removeRules } from "./host-setup.js";
+import { NetnsDir, removeNetns } from "./netns.js";
+import { PortReservations } from "./ports.js";
+import { AttachmentStore, assertContainerId, type AttachmentRecord } from "./state.js";
+import type { NetworkAttachment, NetworkMode, PortBinding } from "./types.js";
+
+export type { NetworkAttachment, NetworkMode, PortBinding, PortProtocol } from "./types.js";
+
+export interface NetworkManagerOptions {
+  /** DATA/net: attachment records and host-local's IP leases. */
+  stateDir: string;
+  /** Namespaces live in EXEC_ROOT/netns/<container id>. */
+  execRoot: string;
+  /** Linux bridge name (at most 15 characters), e.g. skiff0. */
+  bridgeName: string;
+  /** IPv4 CIDR, e.g. 10.89.0.0/16; the gateway is its first address. */
+  subnet: string;
+  pluginDirs?: string[];
+  logger: Logger;
+}
+
+export interface AttachOptions {
+  mode: NetworkMode;
+  ports: PortBinding[];
+  /** Docker's endpoint name in port errors (the container's name); defaults to the short id. */
+  endpointName?: string;
+}
+
+const BRIDGE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
+
+export class NetworkManager {
+  readonly #network: BridgeNetwork;
+  readonly #plugins: CniPlugins;
+  readonly #netns: NetnsDir;
+  readonly #store: AttachmentStore;
+  readonly #ports = new PortReservations();
+  readonly #log: Logger;
+  readonly #locks = new Map<string, Promise<unknown>>();
+
+  private constructor(o: {
+    network: BridgeNetwork;
+    plugins: CniPlugins;
+    netns: NetnsDir;
+    store: AttachmentStore;
+    logger: Logger;
+  }) {
+    this.#network = o.network;
+    this.#plugins = o.plugins;
+    this.#netns = o.netns;
+    this.#store = o.store;
+    this.#log = o.logger;
+  }
+
+  static async open(o: NetworkManagerOptions): Promise<NetworkManager> {
+    if (!BRIDGE_NAME.test(o.bridgeName)) {
+      throw new Error(
+        `invalid bridge name ${JSON.stringify(o.bridgeName)}: 1-15 characters of [A-Za-z0-9_.-]`,
+      );
+    }
+    parseSubnet(o.subnet);
+    const plugins = new CniPlugins(o.pluginDirs ?? DEFAULT_PLUGIN_DIRS);
+    for (const type of ["bridge", "host-local", "loopback", "portmap"]) plugins.locate(type);
+    const ipamDir = join(o.stateDir, "ipam");
+    await mkdir(ipamDir, { recursive: true, mode: 0o700 });
+    const store = await AttachmentStore.open(join(o.stateDir, "containers"));
+    await enableIpForward();
+    await ensureRules(bridgeRules(o.bridgeName, o.subnet));
+    const manager = new NetworkManager({
+      network: { name: o.bridgeName, bridge: o.bridgeName, subnet: o.subnet, ipamDir },
+      plugins,
+      netns: new NetnsDir(join(o.execRoot, "netns")),
+      store,
+      logger: o.logger,
+    });
+    // Ports of containers attached by an earlier process stay taken; restore() binds them again.
+    for (const r of await store.list()) manager.#ports.claim(r.containerId, r.attachment.ports);
+    return manager;
+  }
+
+  /** The bridge's gateway address (the host's address on the container network). */
+  get gateway(): string {
+    return parseSubnet(this.#network.subnet).gateway;
+  }
+
+  /**
+   * Gives the container its network: host (nothing to do), none (a namespace with only
+   * loopback) or bridge (an IP on the bridge, published ports). All or nothing: on failure
+   * everything done so far is undone. A stale attachment of the same id is detached first.
+   */
+  attach(containerId: string, o: AttachOptions): Promise<NetworkAttachment> {
+    assertContainerId(containerId);
+    return this.#serial(containerId, async () => {
+      if (o.mode === "host") return { mode: "host", ports: [] };
+      if (o.mode !== "bridge" && o.mode !== "none") {
+        throw new InvalidNetworkRequestError(`network mode ${JSON.stringify(o.mode)} is not supported`);
+      }
+      if ((await this.#store.get(containerId)) !== undefined) await this.#detach(containerId);
+      return this.#attach(containerId, o);
+    });
+  }
+
+  /** Undoes attach; idempotent, and works after a restart from the persisted record. */
+  detach(containerId: string): Promise<void> {
+    assertContainerId(containerId);
+    return this.#serial(containerId, () => this.#detach(containerId));
+  }
+
+  /** After a server restart, for a container still running: binds its published ports again. */
+  restore(containerId: string, a: NetworkAttachment): Promise<void> {
+    assertContainerId(containerId);
+    return this.#serial(containerId, async () => {
+      if (a.mode !== "bridge" || a.ports.length === 0) return;
+      const record = await this.#store.get(containerId);
+      if (record === undefined) this.#ports.claim(containerId, a.ports);
+      for (const f of await this.#ports.rebind(containerId)) {
+        this.#log.warn(
+          { containerId, binding: f.binding, err: f.error.message },
+          "could not bind a published port again",
+        );
+      }
+      if (a.ip !== undefined) this.#ports.setTarget(containerId, { ip: a.ip });
+    });
+  }
+
+  writeContainerFiles(
+    dir: string,
+    o: { hostname: string; domainname?: string; attachment: NetworkAttachment },
+  ): Promise<ContainerFilePaths> {
+    return writeContainerFiles(dir, o);
+  }
+
+  /** Stops the in-process parts (port sockets); containers keep their network. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#locks.values());
+    this.#ports.closeAll();
+  }
+
+  /** Deletes the bridge, its host rules and IP leases (tests; a reset). Detach containers first. */
+  async removeNetwork(): Promise<void> {
+    await deleteBridge(this.#network.bridge);
+    await removeRules(bridgeRules(this.#network.bridge, this.#network.subnet));
+    await rm(join(this.#network.ipamDir, this.#network.name), { recursive: true, force: true });
+  }
+
+  async #attach(containerId: string, o: AttachOptions): Promise<NetworkAttachment> {
+    const started = performance.now();
+    const endpoint = o.endpointName ?? containerId.slice(0, 12);
+    const bridged = o.mode === "bridge";
+    const ports = bridged ? await this.#ports.reserve(containerId, endpoint, o.ports) : [];
+    const chain = bridged ? [bridgePlugin(this.#network)] : [];
+    if (ports.length > 0) chain.push(portmapPlugin(this.#network, ports));
+    const netnsPath = this.#netns.pathOf(containerId);
+    const record: AttachmentRecord = {
+      version: 1,
+      containerId,
+      endpoint,
+      attachment: { mode: o.mode, netnsPath, ports },
+      chain,
+      loopback: true,
+    };
+    try {
+      // Persisted before anything exists, so a crash at any later point leaves what detach needs.
+      await Promise.all([this.#store.put(record), this.#netns.create(containerId)]);
+      const [, result] = await Promise.all([
+        this.#plugins.invoke({
+          command: "ADD",
+          containerId,
+          netns: netnsPath,
+          ifName: "lo",
+          config: loopbackPlugin(),
+        }),
+        this.#addChain(record),
+      ]);
+      if (result !== undefined) {
+        const addr = containerAddress(result);
+        if (addr === undefined) throw new Error("the bridge plugin returned no IPv4 address");
+        record.result = result;
+        record.attachment = { ...record.attachment, ...addr };
+        await this.#store.put(record);
+        this.#ports.setTarget(containerId, { ip: addr.ip });
+      }
+    } catch (err) {
+      await this.#undo(record).catch((undoErr: unknown) =>
+        this.#log.error({ containerId, err: String(undoErr) }, "could not undo a failed network attach"),
+      );
+      throw err;
+    }
+    this.#log.debug(
+      { containerId, mode: o.mode, ms: Math.round(performance.now() - started) },
+      "network attached",
+    );
+    return record.attachment;
+  }
+
+  /** Runs the chain's ADDs in order, each with the previous result. */
+  async #addChain(record: AttachmentRecord): Promise<CniResult | undefined> {
+    let prev: CniResult | undefined;
+    for (const config of record.chain) {
+      prev = await this.#plugins.invoke({
+        command: "ADD",
+        containerId: record.containerId,
+        netns: record.attachment.netnsPath ?? "",
+        ifName: "eth0",
+        config: withPrevResult(config, prev),
+      });
+      record.result = prev; // what DEL gets if a later plugin fails
+    }
+    return prev;
+  }
+
+  async #detach(containerId: string): Promise<void> {
+    const started = performance.now();
+    const record = await this.#store.get(containerId);
+    if (record === undefined) {
+      // Nothing persisted: at most a namespace from before a crash, or ports of a restore.
+      this.#ports.release(containerId);
+      await removeNetns(this.#netns.pathOf(containerId));
+      return;
+    }
+    await this.#undo(record);
+    this.#log.debug({ containerId, ms: Math.round(performance.now() - started) }, "network detached");
+  }
+
+  /** DEL in reverse order with the cached result, then the namespace, ports and record go. */
+  async #undo(record: AttachmentRecord): Promise<void> {
+    const { containerId } = record;
+    const netns = record.attachment.netnsPath ?? "";
+    const errors: string[] = [];
+    // The loopback plugin's DEL is skipped: removing the namespace removes its lo.
+    for (const config of [...record.chain].reverse()) {
+      try {
+        await this.#plugins.invoke({
+          command: "DEL",
+          containerId,
+          netns,
+          ifName: "eth0",
+          config: withPrevResult(config, record.result),
+        });
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    this.#ports.release(containerId);
+    if (record.attachment.netnsPath !== undefined) await removeNetns(record.attachment.netnsPath);
+    if (errors.length > 0) {
+      // Keep the record so that a later detach runs DEL again (plugins' DEL is idempotent).
+      await this.#store.put({ ...record, attachment: { ...record.attachment, netnsPath: undefined } });
+      throw new Error(`network detach of ${containerId}: ${errors.join("; ")}`);
+    }
+    await this.#store.delete(containerId);
+  }
+
+  /** Runs `fn` after any earlier operation on the same container. */
+  #serial<T>(containerId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#locks.get(containerId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.#locks.set(containerId, settled);
+    void settled.then(() => {
+      if (this.#locks.get(containerId) === settled) this.#locks.delete(containerId);
+    });
+    return next;
+  }
+}
