@@ -80,6 +80,19 @@ async function serveIn(a: NetworkAttachment, text: string): Promise<void> {
   throw new Error("httpd did not start in the namespace");
 }
 
+async function bridgePorts(): Promise<number> {
+  const r = await runOk("ip", ["-o", "link", "show", "master", bridgeName]);
+  return r.stdout.trim() === "" ? 0 : r.stdout.trim().split("\n").length;
+}
+
+async function until(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function curl(url: string): Promise<string> {
   return (await runOk("curl", ["-sS", "--max-time", "5", url])).stdout;
 }
@@ -127,6 +140,8 @@ describe.skipIf(!haveTools)("NetworkManager on a real bridge", () => {
     console.log(`bridge attach ${addMs.toFixed(1)} ms, detach ${delMs.toFixed(1)} ms`);
     expect(existsSync(b.netnsPath ?? "")).toBe(false);
     expect(await iptablesMentions(id(2))).toBe(false);
+    // The kernel deletes the namespace's veth (and its bridge port) with the namespace.
+    await until(async () => (await bridgePorts()) === 1);
     await nm.detach(id(2)); // idempotent
   });
 

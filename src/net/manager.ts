@@ -1,6 +1,6 @@
 // NetworkManager: Docker's default bridge network done with the standard CNI plugins.
 // attach = new netns → loopback ∥ (bridge+host-local → portmap when ports are published);
-// detach = DEL in reverse order with the persisted result → netns removed → ports freed.
+// detach = netns removed → DEL in reverse order with the persisted result → ports freed.
 // Everything detach needs is persisted first, so it works after a crash or a restart.
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -240,18 +240,23 @@ export class NetworkManager {
     this.#log.debug({ containerId, ms: Math.round(performance.now() - started) }, "network detached");
   }
 
-  /** DEL in reverse order with the cached result, then the namespace, ports and record go. */
+  /**
+   * Removes the namespace first, then runs DEL in reverse order with the cached result and no
+   * namespace (CNI_NETNS=""), then frees the ports and the record. The kernel deletes the
+   * namespace's interfaces with it, so the bridge plugin only releases the IP and skips
+   * deleting the veth inside the namespace: half of DEL's cost (measured). The loopback
+   * plugin's DEL is skipped: there is nothing left for it to do.
+   */
   async #undo(record: AttachmentRecord): Promise<void> {
     const { containerId } = record;
-    const netns = record.attachment.netnsPath ?? "";
+    if (record.attachment.netnsPath !== undefined) await removeNetns(record.attachment.netnsPath);
     const errors: string[] = [];
-    // The loopback plugin's DEL is skipped: removing the namespace removes its lo.
     for (const config of [...record.chain].reverse()) {
       try {
         await this.#plugins.invoke({
           command: "DEL",
           containerId,
-          netns,
+          netns: "",
           ifName: "eth0",
           config: withPrevResult(config, record.result),
         });
@@ -260,7 +265,6 @@ export class NetworkManager {
       }
     }
     this.#ports.release(containerId);
-    if (record.attachment.netnsPath !== undefined) await removeNetns(record.attachment.netnsPath);
     if (errors.length > 0) {
       // Keep the record so that a later detach runs DEL again (plugins' DEL is idempotent).
       await this.#store.put({ ...record, attachment: { ...record.attachment, netnsPath: undefined } });
