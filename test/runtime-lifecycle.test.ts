@@ -126,6 +126,47 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
     expect((await waiting).exitCode).toBe(137);
   });
 
+  it("ends the wait with 255 when conmon dies without writing the exit file", async () => {
+    const f = fixture(["sleep", "1000"]);
+    await runtime.create(f.id, f.create);
+    await runtime.start(f.id);
+    const conmonPid = await runtime.conmonPid(f.create.bundleDir);
+    expect(conmonPid).toBeGreaterThan(1);
+    process.kill(conmonPid ?? 0, "SIGKILL");
+    const exit = await runtime.waitExit(f.create.exitDir, f.id, undefined, { bundleDir: f.create.bundleDir });
+    expect(exit.exitCode).toBe(255);
+    await runtime.delete(f.id, { force: true });
+  });
+
+  it("pauses and resumes", async () => {
+    const f = fixture(["sleep", "1000"]);
+    await runtime.create(f.id, f.create);
+    await runtime.start(f.id);
+    await runtime.pause(f.id);
+    expect((await runtime.state(f.id))?.status).toBe("paused");
+    await runtime.resume(f.id);
+    expect((await runtime.state(f.id))?.status).toBe("running");
+    await runtime.kill(f.id, "9");
+    expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(137);
+  });
+
+  it("fails an exec of a missing command with runc's message", async () => {
+    const f = fixture(["sleep", "1000"]);
+    await runtime.create(f.id, f.create);
+    await runtime.start(f.id);
+    const execDir = join(base, `exec-missing-${f.id}`);
+    await expect(
+      runtime.exec(f.id, {
+        process: { ...f.create.spec.process, args: ["no-such-command"] },
+        tty: false,
+        stdin: false,
+        execDir,
+      }),
+    ).rejects.toThrow(/executable file not found in \$PATH/);
+    await runtime.kill(f.id, "KILL");
+    await runtime.waitExit(f.create.exitDir, f.id);
+  });
+
   it("reports an OOM kill when the container exceeds its memory limit", async () => {
     const f = fixture(["sh", "-c", "head -c 200m /dev/zero | tail > /dev/null"], {
       memoryBytes: 32 * 1024 * 1024,

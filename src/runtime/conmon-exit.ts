@@ -38,17 +38,23 @@ export async function readExitFile(
   return { exitCode: Number.isNaN(code) || code < 0 ? 255 : code, finishedAt: mtime, oomKilled };
 }
 
+/** Docker's exit code for a container whose monitor died without reporting one. */
+export const LOST_EXIT_CODE = 255;
+
 export function waitExitFile(o: {
   exitDir: string;
   id: string;
   persistDir: string;
   signal?: AbortSignal;
+  /** conmon's pid file: if conmon is gone and never wrote the exit file, end with 255. */
+  conmonPidFile?: string;
 }): Promise<ExitStatus> {
   return new Promise((resolve, reject) => {
     let done = false;
     let watcher: FSWatcher | undefined;
     let checking = false;
     let again = false;
+    let polled = false; // the liveness check runs on the slow poll only
     const finish = (err: unknown, status?: ExitStatus): void => {
       if (done) return;
       done = true;
@@ -70,6 +76,12 @@ export function waitExitFile(o: {
           again = false;
           const status = await readExitFile(o.exitDir, o.id, o.persistDir);
           if (status) finish(undefined, status);
+          else if (polled && o.conmonPidFile !== undefined && !(await conmonAlive(o.conmonPidFile))) {
+            // conmon writes the exit file before it exits: read once more to close the race.
+            const late = await readExitFile(o.exitDir, o.id, o.persistDir);
+            finish(undefined, late ?? { ...(await lostStatus(o.persistDir)) });
+          }
+          polled = false;
         } while (again && !done);
       } catch (err) {
         finish(err);
@@ -77,7 +89,10 @@ export function waitExitFile(o: {
         checking = false;
       }
     };
-    const timer = setInterval(() => void check(), POLL_MS);
+    const timer = setInterval(() => {
+      polled = true;
+      void check();
+    }, POLL_MS);
     if (o.signal?.aborted) {
       onAbort();
       return;
@@ -93,4 +108,29 @@ export function waitExitFile(o: {
     }
     void check();
   });
+}
+
+async function lostStatus(persistDir: string): Promise<ExitStatus> {
+  const oomKilled = await access(join(persistDir, "oom")).then(
+    () => true,
+    () => false,
+  );
+  return { exitCode: LOST_EXIT_CODE, finishedAt: new Date(), oomKilled };
+}
+
+/** Whether the process in `pidFile` exists (a missing or unreadable file counts as gone). */
+async function conmonAlive(pidFile: string): Promise<boolean> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFile, "utf8")).trim());
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -80,6 +80,7 @@ export async function runExec(env: ExecEnv, containerId: string, o: ExecOptions)
     );
   } catch (err) {
     stream?.close();
+    await rm(join(env.socketDir, cuuid), { force: true }); // conmon exits without removing it
     throw err;
   }
   const exitCode = proc.exitCode;
@@ -89,7 +90,13 @@ export async function runExec(env: ExecEnv, containerId: string, o: ExecOptions)
     ...(stream ? { stream } : {}),
     // conmon names the exit file after the container ID (-c), in the exec's own exit dir.
     wait: async (signal) => {
-      const status = await waitExitFile({ exitDir, id: containerId, persistDir: o.execDir, signal });
+      const status = await waitExitFile({
+        exitDir,
+        id: containerId,
+        persistDir: o.execDir,
+        signal,
+        conmonPidFile: join(o.execDir, "conmon.pid"),
+      });
       await exitCode; // the pipe's copy arrives with it; wait so nothing dangles
       return status;
     },

@@ -160,15 +160,23 @@ export class Runtime {
 
   /**
    * Resolves when conmon has written the exit file EXIT_DIR/<id> (at once if it exists).
-   * `persistDir` (default: exitDir) is where conmon marks an OOM kill.
+   * `persistDir` (default: exitDir) is where conmon marks an OOM kill. With `bundleDir`, a
+   * conmon that died without writing the file (killed) ends the wait with exit code 255
+   * instead of never.
    */
   waitExit(
     exitDir: string,
     id: string,
     signal?: AbortSignal,
-    o: { persistDir?: string } = {},
+    o: { persistDir?: string; bundleDir?: string } = {},
   ): Promise<ExitStatus> {
-    return waitExitFile({ exitDir, id, persistDir: o.persistDir ?? exitDir, signal });
+    return waitExitFile({
+      exitDir,
+      id,
+      persistDir: o.persistDir ?? exitDir,
+      signal,
+      ...(o.bundleDir !== undefined ? { conmonPidFile: join(o.bundleDir, "conmon.pid") } : {}),
+    });
   }
 
   /** Connects to conmon's attach socket of a container (or exec) whose bundle is `bundleDir`. */
