@@ -93,6 +93,17 @@ async function until(check: () => Promise<boolean>, ms = 5000): Promise<void> {
   }
 }
 
+/** The host's own IPv4 addresses other than loopback and the test bridge's. */
+async function hostAddresses(): Promise<string[]> {
+  const r = await runOk("ip", ["-4", "-o", "addr", "show"]);
+  return r.stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length > 3 && f[1] !== "lo" && f[1] !== bridgeName)
+    .map((f) => (f[3] ?? "").split("/")[0] ?? "")
+    .filter((a) => a !== "");
+}
+
 async function curl(url: string): Promise<string> {
   return (await runOk("curl", ["-sS", "--max-time", "5", url])).stdout;
 }
@@ -185,6 +196,21 @@ describe.skipIf(!haveTools)("NetworkManager on a real bridge", () => {
     const port = tcp?.hostPort ?? 0;
     expect(await curl(`http://127.0.0.1:${port}/`)).toBe("hello from the container\n");
     expect(await curl(`http://${nm.gateway}:${port}/`)).toBe("hello from the container\n");
+    for (const addr of await hostAddresses()) {
+      expect(await curl(`http://${addr}:${port}/`)).toBe("hello from the container\n");
+    }
+    // From another container, as from another machine: through PREROUTING's DNAT.
+    const b = await attach(11, { mode: "bridge", ports: [] });
+    const viaGateway = await inNetns(b, [
+      "busybox",
+      "wget",
+      "-q",
+      "-O",
+      "-",
+      `http://${nm.gateway}:${port}/`,
+    ]);
+    expect(viaGateway.stdout).toBe("hello from the container\n");
+    await nm.detach(id(11));
   });
 
   it("refuses a port taken by another container or a host process, leaving nothing behind", async () => {
@@ -239,6 +265,8 @@ describe.skipIf(!haveTools)("NetworkManager on a real bridge", () => {
     const port = a.ports[0]?.hostPort ?? 0;
     await serveIn(a, "still here\n");
     await nm.close();
+    // No process holds the port now: portmap's DNAT alone answers, on 127.0.0.1 too.
+    expect(await curl(`http://127.0.0.1:${port}/`)).toBe("still here\n");
     nm = await open();
     // Claimed from the persisted record even before restore:
     await expect(

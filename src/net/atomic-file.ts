@@ -1,15 +1,21 @@
-// Crash-safe small files: write a temp file, fsync it, rename over the target, fsync the
-// directory. A reader sees the old content or the new, never a torn file.
+// Crash-safe small files: write a temp file, rename it over the target. A reader sees the old
+// content or the new, never a torn file, even after kill -9. `durable` adds the fsyncs that
+// make it survive a power loss too.
 import { randomBytes } from "node:crypto";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
-export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Buffer,
+  o: { mode?: number; durable?: boolean } = {},
+): Promise<void> {
+  const durable = o.durable ?? true;
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(tmp, "wx", mode);
+  const handle = await open(tmp, "wx", o.mode ?? 0o644);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (durable) await handle.sync();
   } catch (err) {
     await handle.close();
     await unlink(tmp).catch(() => undefined);
@@ -22,18 +28,18 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
-  await syncDir(dirname(path));
+  if (durable) await syncDir(dirname(path));
 }
 
-/** Removes a file and syncs its directory, so the removal survives a crash; missing is fine. */
-export async function unlinkDurable(path: string): Promise<void> {
+/** Removes a file (missing is fine); `durable` syncs the directory so the removal survives a power loss. */
+export async function unlinkAtomic(path: string, o: { durable?: boolean } = {}): Promise<void> {
   try {
     await unlink(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
     throw err;
   }
-  await syncDir(dirname(path));
+  if (o.durable ?? true) await syncDir(dirname(path));
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -84,10 +84,13 @@ export async function writeContainerFiles(
     hosts = buildHosts({ hostname: o.hostname, domainname: o.domainname, ip: o.attachment.ip });
     resolv = filterResolvConf(hostResolv);
   }
+  // Whole after kill -9 (rename); no fsync: they are written again at every start.
+  const write = (path: string, text: string): Promise<void> =>
+    writeFileAtomic(path, text, { durable: false });
   await Promise.all([
-    writeFileAtomic(paths.hosts, hosts),
-    writeFileAtomic(paths.hostname, `${o.hostname}\n`),
-    writeFileAtomic(paths.resolvConf, resolv),
+    write(paths.hosts, hosts),
+    write(paths.hostname, `${o.hostname}\n`),
+    write(paths.resolvConf, resolv),
   ]);
   return paths;
 }

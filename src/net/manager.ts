@@ -241,7 +241,7 @@ export class NetworkManager {
   }
 
   /**
-   * Removes the namespace first, then runs DEL in reverse order with the cached result and no
+   * Removes the namespace while DEL runs in reverse order with the cached result and no
    * namespace (CNI_NETNS=""), then frees the ports and the record. The kernel deletes the
    * namespace's interfaces with it, so the bridge plugin only releases the IP and skips
    * deleting the veth inside the namespace: half of DEL's cost (measured). The loopback
@@ -249,21 +249,25 @@ export class NetworkManager {
    */
   async #undo(record: AttachmentRecord): Promise<void> {
     const { containerId } = record;
-    if (record.attachment.netnsPath !== undefined) await removeNetns(record.attachment.netnsPath);
     const errors: string[] = [];
-    for (const config of [...record.chain].reverse()) {
-      try {
-        await this.#plugins.invoke({
-          command: "DEL",
-          containerId,
-          netns: "",
-          ifName: "eth0",
-          config: withPrevResult(config, record.result),
-        });
-      } catch (err) {
-        errors.push((err as Error).message);
+    const dels = async (): Promise<void> => {
+      for (const config of [...record.chain].reverse()) {
+        try {
+          await this.#plugins.invoke({
+            command: "DEL",
+            containerId,
+            netns: "",
+            ifName: "eth0",
+            config: withPrevResult(config, record.result),
+          });
+        } catch (err) {
+          errors.push((err as Error).message);
+        }
       }
-    }
+    };
+    // DEL without a namespace does not touch it, so both run at once.
+    const netnsPath = record.attachment.netnsPath;
+    await Promise.all([netnsPath === undefined ? undefined : removeNetns(netnsPath), dels()]);
     this.#ports.release(containerId);
     if (errors.length > 0) {
       // Keep the record so that a later detach runs DEL again (plugins' DEL is idempotent).

@@ -115,7 +115,7 @@ export class VolumeStore {
 
     const tmp = join(this.#root, `.create-${randomBytes(8).toString("hex")}`);
     await mkdir(join(tmp, "_data"), { recursive: true, mode: 0o755 });
-    await writeFileAtomic(join(tmp, "meta.json"), JSON.stringify(meta), 0o600);
+    await writeFileAtomic(join(tmp, "meta.json"), JSON.stringify(meta), { mode: 0o600 });
     try {
       await rename(tmp, join(this.#root, name));
     } catch (err) {
