@@ -1,0 +1,159 @@
+// The state ContainerService's parts share: the dependencies, every container's in-memory
+// entry (its record plus what only lives while the server runs: the exit watcher, a pending
+// restart, attach clients waiting for a start, waiters), the name index, and one lock per
+// container so that create, start, exit handling and remove never interleave on one container.
+import type { Logger } from "pino";
+import { KeyedMutex } from "../content/keyed-mutex.js";
+import type {
+  ContainerImage,
+  ImageLookup,
+  NetworkProvider,
+  RootfsProvider,
+  VolumeProvider,
+} from "./container-deps.js";
+import { InvalidParameterError, NoSuchContainerError } from "./container-errors.js";
+import { ContainerPaths, saveRecord, type ContainerRecord } from "./container-record.js";
+import type { WaitResponse } from "./docker-api-types.js";
+import type { OciRlimit } from "./oci-spec-types.js";
+import type { Runtime } from "./runtime.js";
+
+/** The low-level runtime calls containers use (src/runtime/runtime.ts). */
+export type ContainerRuntime = Pick<
+  Runtime,
+  | "create"
+  | "start"
+  | "kill"
+  | "state"
+  | "delete"
+  | "waitExit"
+  | "attach"
+  | "resize"
+  | "exec"
+  | "top"
+  | "pause"
+  | "resume"
+>;
+
+export interface ContainerServiceDeps<I extends ContainerImage = ContainerImage> {
+  /** DATA/containers */
+  root: string;
+  runtime: ContainerRuntime;
+  images: ImageLookup<I>;
+  rootfs: RootfsProvider<I>;
+  network: NetworkProvider;
+  volumes: VolumeProvider;
+  logger: Logger;
+  /** The host's rlimits (readHostRlimits()); read from /proc/self/limits when absent. */
+  hostRlimits?: OciRlimit[];
+  /** Milliseconds since the epoch; injected by tests. */
+  now?: () => number;
+}
+
+/** Something that wants to hear when a container stops (or is removed). */
+export type Waiter = (r: WaitResponse) => void;
+
+/** A client attached before the container started; connected right before `runc start`. */
+export interface PendingAttach {
+  connect(bundleDir: string): Promise<void>;
+  readonly closed: boolean;
+}
+
+export class ContainerEntry {
+  rec: ContainerRecord;
+  readonly paths: ContainerPaths;
+  /** Aborts the wait for conmon's exit file (remove, or a server shutdown). */
+  watcher: AbortController | undefined;
+  restartTimer: NodeJS.Timeout | undefined;
+  /** The last restart back-off, for the next doubling. */
+  restartDelayMs = 0;
+  pendingAttach: PendingAttach[] = [];
+  exitWaiters: Waiter[] = [];
+  removeWaiters: Waiter[] = [];
+  removed = false;
+
+  constructor(root: string, rec: ContainerRecord) {
+    this.rec = rec;
+    this.paths = new ContainerPaths(root, rec.id);
+  }
+
+  notifyExit(): void {
+    const r: WaitResponse = { StatusCode: this.rec.state.exitCode };
+    if (this.rec.state.error !== "") r.Error = { Message: this.rec.state.error };
+    const waiters = this.exitWaiters;
+    this.exitWaiters = [];
+    for (const w of waiters) w(r);
+  }
+
+  notifyRemoved(): void {
+    const r: WaitResponse = { StatusCode: this.rec.state.exitCode };
+    const waiters = [...this.exitWaiters, ...this.removeWaiters];
+    this.exitWaiters = [];
+    this.removeWaiters = [];
+    for (const w of waiters) w(r);
+  }
+
+  /** Resolves at the next exit (or removal). */
+  nextExit(): Promise<WaitResponse> {
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+}
+
+export class ContainerContext<I extends ContainerImage = ContainerImage> {
+  readonly deps: ContainerServiceDeps<I>;
+  readonly entries = new Map<string, ContainerEntry>();
+  /** name (without "/") → id; also holds names reserved by a create in progress. */
+  readonly names = new Map<string, string>();
+  readonly lock = new KeyedMutex();
+  readonly logger: Logger;
+
+  constructor(deps: ContainerServiceDeps<I>) {
+    this.deps = deps;
+    this.logger = deps.logger;
+  }
+
+  now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  nowIso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  save(e: ContainerEntry): Promise<void> {
+    return saveRecord(this.deps.root, e.rec);
+  }
+
+  add(e: ContainerEntry): void {
+    this.entries.set(e.rec.id, e);
+    this.names.set(e.rec.name, e.rec.id);
+  }
+
+  forget(e: ContainerEntry): void {
+    this.entries.delete(e.rec.id);
+    if (this.names.get(e.rec.name) === e.rec.id) this.names.delete(e.rec.name);
+  }
+
+  /** Docker's lookup order: full ID, then name, then a unique ID prefix. */
+  lookup(ref: string): ContainerEntry {
+    const exact = this.entries.get(ref);
+    if (exact) return exact;
+    const byName = this.names.get(ref.startsWith("/") ? ref.slice(1) : ref);
+    if (byName !== undefined) {
+      const e = this.entries.get(byName);
+      if (e) return e;
+    }
+    if (/^[0-9a-f]+$/.test(ref)) {
+      const matches = [...this.entries.keys()].filter((id) => id.startsWith(ref));
+      if (matches.length > 1)
+        throw new InvalidParameterError(`multiple IDs found with provided prefix: ${ref}`);
+      const only = matches[0];
+      if (only !== undefined) return this.entries.get(only) as ContainerEntry;
+    }
+    throw new NoSuchContainerError(ref);
+  }
+
+  /** Runs `fn` holding the container's lock. */
+  locked<T>(e: ContainerEntry, fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(e.rec.id, fn);
+  }
+}

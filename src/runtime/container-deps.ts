@@ -1,0 +1,95 @@
+// What ContainerService needs from its neighbours, as small role interfaces (docs/engine.md):
+// the image store, a root filesystem per container (snapshots/), networking (net/) and
+// volumes. The real modules satisfy them structurally; tests may pass their own.
+import type { Readable } from "node:stream";
+
+/** The part of an image's config a container inherits (OCI/Docker image config `config`). */
+export interface ImageRuntimeConfig {
+  User?: string;
+  ExposedPorts?: Record<string, unknown> | null;
+  Env?: string[] | null;
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  Volumes?: Record<string, unknown> | null;
+  WorkingDir?: string;
+  Labels?: Record<string, string> | null;
+  StopSignal?: string;
+  ArgsEscaped?: boolean;
+  Shell?: string[] | null;
+}
+
+/** The fields of images/ `Image` that containers read. */
+export interface ContainerImage {
+  id: string; // config digest "sha256:…"
+  repoTags: string[];
+  config: { architecture?: string; os?: string; variant?: string; config?: ImageRuntimeConfig };
+}
+
+export interface ImageLookup<I extends ContainerImage = ContainerImage> {
+  /** name[:tag] | name@digest | full or short id; throws a 404 error (`No such image: REF`). */
+  get(refOrId: string): I;
+}
+
+/** One writable root filesystem per container, keyed by the container ID (snapshots/). */
+export interface RootfsProvider<I extends ContainerImage = ContainerImage> {
+  create(id: string, image: I): Promise<void>;
+  mount(id: string): Promise<string>; // idempotent; the merged path
+  unmount(id: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  diff(id: string): Readable;
+  export(id: string): Readable;
+}
+
+export interface PortBinding {
+  containerPort: number;
+  protocol: "tcp" | "udp";
+  hostIp: string; // "" = all addresses
+  hostPort: number; // 0 = pick one
+}
+
+export type NetworkMode = "bridge" | "host" | "none";
+
+export interface NetworkAttachment {
+  mode: NetworkMode;
+  netnsPath?: string;
+  ip?: string;
+  prefixLen?: number;
+  gateway?: string;
+  macAddress?: string;
+  ports: PortBinding[]; // host ports as actually bound
+}
+
+export interface ContainerFiles {
+  hosts: string;
+  hostname: string;
+  resolvConf: string;
+}
+
+/** net/ NetworkManager's part that containers use. */
+export interface NetworkProvider {
+  attach(containerId: string, o: { mode: NetworkMode; ports: PortBinding[] }): Promise<NetworkAttachment>;
+  detach(containerId: string): Promise<void>;
+  restore(containerId: string, a: NetworkAttachment): Promise<void>;
+  writeContainerFiles(
+    dir: string,
+    o: { hostname: string; domainname?: string; attachment: NetworkAttachment },
+  ): Promise<ContainerFiles>;
+}
+
+/** Docker's Volume JSON, the fields containers read. */
+export interface VolumeInfo {
+  Name: string;
+  Mountpoint: string;
+  Driver?: string;
+}
+
+/** runtime/volumes VolumeStore's part that containers use. */
+export interface VolumeProvider {
+  create(o: {
+    name?: string;
+    labels?: Record<string, string>;
+    driverOpts?: Record<string, string>;
+  }): Promise<VolumeInfo>;
+  get(name: string): VolumeInfo;
+  remove(name: string, o: { force: boolean; inUseBy: string[] }): Promise<void>;
+}

@@ -1,0 +1,128 @@
+// What happens when a container's process ends: conmon's exit file is noticed, runc's
+// container is deleted, the network detached and the rootfs unmounted; the record gets the
+// exit code, OOM flag and time; waiters hear of it; then the restart policy decides between
+// a delayed restart (Docker's back-off) and staying down, and AutoRemove removes it.
+import type { ContainerContext, ContainerEntry } from "./container-context.js";
+import type { ContainerImage } from "./container-deps.js";
+import { removeEntry } from "./container-remove.js";
+import { startEntry } from "./container-start.js";
+import { decideRestart } from "./restart-policy.js";
+import type { ExitStatus } from "./runtime.js";
+
+/** Waits (in the background) for the running container's exit and handles it. */
+export function watchExit<I extends ContainerImage>(ctx: ContainerContext<I>, e: ContainerEntry): void {
+  e.watcher?.abort();
+  const ac = new AbortController();
+  e.watcher = ac;
+  const id = e.rec.id;
+  ctx.deps.runtime.waitExit(e.paths.exitDir, id, ac.signal, { persistDir: e.paths.persistDir }).then(
+    (status) => {
+      if (ac.signal.aborted) return;
+      void ctx
+        .locked(e, () => handleExit(ctx, e, status))
+        .catch((err: unknown) => ctx.logger.error({ id, err }, "handling a container exit failed"));
+    },
+    (err: unknown) => {
+      if (!ac.signal.aborted) ctx.logger.error({ id, err }, "waiting for a container exit failed");
+    },
+  );
+}
+
+/** Undoes what start set up, after the process ended (each step may fail alone). */
+export async function releaseRun<I extends ContainerImage>(
+  ctx: ContainerContext<I>,
+  e: ContainerEntry,
+): Promise<void> {
+  const id = e.rec.id;
+  const steps: Array<[string, () => Promise<unknown>]> = [
+    ["runc delete", () => ctx.deps.runtime.delete(id, { force: true })],
+    ["network detach", () => ctx.deps.network.detach(id)],
+    ["rootfs unmount", () => ctx.deps.rootfs.unmount(id)],
+  ];
+  for (const [what, step] of steps) {
+    await step().catch((err: unknown) => ctx.logger.warn({ id, err }, `${what} after exit failed`));
+  }
+}
+
+/** Records an exit and applies the restart policy; the caller holds the container's lock. */
+export async function handleExit<I extends ContainerImage>(
+  ctx: ContainerContext<I>,
+  e: ContainerEntry,
+  status: ExitStatus,
+): Promise<void> {
+  if (e.removed) return;
+  e.watcher = undefined;
+  await releaseRun(ctx, e);
+  const rec = e.rec;
+  const startedAt = rec.state.startedAt === "" ? ctx.now() : Date.parse(rec.state.startedAt);
+  const decision = decideRestart({
+    policy: rec.hostConfig.RestartPolicy,
+    exitCode: status.exitCode,
+    manuallyStopped: rec.manuallyStopped,
+    restartCount: rec.restartCount,
+    runMs: Math.max(0, status.finishedAt.getTime() - startedAt),
+    previousDelayMs: e.restartDelayMs,
+  });
+  rec.state = {
+    ...rec.state,
+    status: decision.restart ? "restarting" : "exited",
+    pid: 0,
+    exitCode: status.exitCode,
+    oomKilled: status.oomKilled,
+    finishedAt: status.finishedAt.toISOString(),
+  };
+  rec.network = undefined;
+  await ctx.save(e);
+  ctx.logger.info({ id: rec.id, exitCode: status.exitCode, restart: decision.restart }, "container exited");
+  e.notifyExit();
+  if (decision.restart) {
+    e.restartDelayMs = decision.delayMs;
+    scheduleRestart(ctx, e, decision.delayMs);
+  } else if (rec.hostConfig.AutoRemove === true) {
+    // Outside this lock: removal takes it itself.
+    setImmediate(() => {
+      void removeEntry(ctx, e, { force: true, volumes: true }).catch((err: unknown) =>
+        ctx.logger.warn({ id: rec.id, err }, "auto-remove failed"),
+      );
+    });
+  }
+}
+
+export function scheduleRestart<I extends ContainerImage>(
+  ctx: ContainerContext<I>,
+  e: ContainerEntry,
+  delayMs: number,
+): void {
+  clearTimeout(e.restartTimer);
+  e.restartTimer = setTimeout(() => {
+    e.restartTimer = undefined;
+    void ctx
+      .locked(e, async () => {
+        if (e.removed || e.rec.state.status !== "restarting") return;
+        e.rec.restartCount += 1;
+        try {
+          await startEntry(ctx, e);
+        } catch (err) {
+          e.rec.state.status = "exited";
+          await ctx.save(e);
+          e.notifyExit();
+          throw err;
+        }
+      })
+      .catch((err: unknown) => ctx.logger.warn({ id: e.rec.id, err }, "restart failed"));
+  }, delayMs);
+}
+
+/** Stops a pending restart; true if one was pending (the container is then exited). */
+export async function cancelRestart<I extends ContainerImage>(
+  ctx: ContainerContext<I>,
+  e: ContainerEntry,
+): Promise<boolean> {
+  if (e.rec.state.status !== "restarting") return false;
+  clearTimeout(e.restartTimer);
+  e.restartTimer = undefined;
+  e.rec.state.status = "exited";
+  await ctx.save(e);
+  e.notifyExit();
+  return true;
+}
