@@ -23,11 +23,19 @@ export interface EngineApp {
   onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
-function linkSignal(shutdown: AbortSignal): AbortController {
+/** A per-request signal that follows the server's; `done` unhooks it when the request ends. */
+function linkSignal(shutdown: AbortSignal): { signal: AbortSignal; done(): void } {
   const controller = new AbortController();
-  if (shutdown.aborted) controller.abort();
-  else shutdown.addEventListener("abort", () => controller.abort(), { once: true });
-  return controller;
+  const abort = () => controller.abort();
+  if (shutdown.aborted) abort();
+  else shutdown.addEventListener("abort", abort, { once: true });
+  return {
+    signal: controller.signal,
+    done() {
+      shutdown.removeEventListener("abort", abort);
+      abort();
+    },
+  };
 }
 
 function parseUrl(url: string): { path: string; query: URLSearchParams } | { error: string } {
@@ -96,15 +104,15 @@ export function createEngineApp(options: EngineAppOptions): EngineApp {
   return {
     onRequest(request, response) {
       const started = process.hrtime.bigint();
-      const controller = linkSignal(options.shutdown);
-      const exchange = newExchange(request, controller.signal);
+      const link = linkSignal(options.shutdown);
+      const exchange = newExchange(request, link.signal);
       exchange.response = response;
       response.setHeader("Api-Version", API_VERSION);
       response.setHeader("Docker-Experimental", "false");
       response.setHeader("Ostype", "linux");
       response.setHeader("Server", options.serverHeader);
       response.once("close", () => {
-        controller.abort();
+        link.done();
         logLine(exchange, response.statusCode, started, response.writableFinished ? {} : { aborted: true });
       });
       let run: Promise<unknown>;
@@ -134,12 +142,12 @@ export function createEngineApp(options: EngineAppOptions): EngineApp {
 
     onUpgrade(request, socket, head) {
       const started = process.hrtime.bigint();
-      const controller = linkSignal(options.shutdown);
-      const exchange = newExchange(request, controller.signal);
+      const link = linkSignal(options.shutdown);
+      const exchange = newExchange(request, link.signal);
       exchange.upgrade = { socket, head };
       let status = 101;
       socket.once("close", () => {
-        controller.abort();
+        link.done();
         logLine(exchange, status, started, { upgrade: true });
       });
       socket.on("error", (err) =>

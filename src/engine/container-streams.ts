@@ -29,8 +29,8 @@ export function rfc3339Nano(time: string | Date): string {
 /** One log entry as the client receives it: framed unless the container has a TTY. */
 export function encodeLogEntry(entry: LogEntry, o: { tty: boolean; timestamps: boolean }): Buffer {
   const payload = o.timestamps
-    ? Buffer.concat([Buffer.from(`${rfc3339Nano(entry.time)} `), entry.message])
-    : entry.message;
+    ? Buffer.concat([Buffer.from(`${rfc3339Nano(entry.timestamp)} `), entry.line])
+    : entry.line;
   if (o.tty) return payload;
   return frame(entry.stream === "stderr" ? StreamType.stderr : StreamType.stdout, payload);
 }

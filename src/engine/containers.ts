@@ -12,7 +12,7 @@ import {
   signalParam,
   sizeParams,
 } from "./params.js";
-import type { EngineServices } from "./ports.js";
+import type { ContainerCreateBody, EngineServices } from "./ports.js";
 import { sendEmpty, sendJson } from "./reply.js";
 import { route, type Exchange, type Route } from "./route.js";
 
@@ -62,7 +62,7 @@ export function containerRoutes(services: EngineServices): Route[] {
       throw badParameter("Config cannot be empty in order to create a container");
     if (body.Image !== undefined && typeof body.Image !== "string")
       throw badParameter("invalid JSON: Image must be a string");
-    const created = await containers.create(body, {
+    const created = await containers.create(body as ContainerCreateBody, {
       ...(name !== undefined && { name }),
       ...(platform !== undefined && { platform }),
     });

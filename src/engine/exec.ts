@@ -5,7 +5,7 @@ import { asObject, parseJson, readJsonObject, readUpgradeBody } from "./body.js"
 import { badParameter } from "./errors.js";
 import { serveStdio } from "./hijack.js";
 import { sizeParams } from "./params.js";
-import type { EngineServices } from "./ports.js";
+import type { EngineServices, ExecConfig } from "./ports.js";
 import { sendEmpty, sendJson } from "./reply.js";
 import { route, type Exchange, type Route } from "./route.js";
 
@@ -14,7 +14,7 @@ function isStringArray(value: unknown): value is string[] {
 }
 
 /** Checks the body of POST /containers/{id}/exec where it enters. */
-export function validateExecConfig(body: Record<string, unknown>): Record<string, unknown> {
+export function validateExecConfig(body: Record<string, unknown>): ExecConfig {
   if (!isStringArray(body.Cmd) || body.Cmd.length === 0) throw badParameter("No exec command specified");
   for (const key of ["AttachStdin", "AttachStdout", "AttachStderr", "Tty", "Privileged", "Detach"]) {
     if (body[key] !== undefined && body[key] !== null && typeof body[key] !== "boolean") {
@@ -28,7 +28,7 @@ export function validateExecConfig(body: Record<string, unknown>): Record<string
       throw badParameter(`invalid JSON: ${key} must be a string`);
     }
   }
-  return body;
+  return body as ExecConfig;
 }
 
 interface ExecStartBody {

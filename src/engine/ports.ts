@@ -1,8 +1,32 @@
 // The narrow interfaces the engine calls, cut from the contracts in docs/engine.md. The real
 // ImageService, ContainerService and VolumeStore satisfy them structurally; the handlers'
-// unit tests use small fakes. Docker's JSON documents pass through the engine untouched, so
-// only the fields the engine itself reads are spelled out here.
+// unit tests use small fakes. Docker's container JSON types are the runtime's own
+// (src/runtime/docker-api-types.ts); image and volume shapes are spelled out here as far as
+// the engine reads them.
 import type { Readable, Writable } from "node:stream";
+import type {
+  ContainerCreateBody,
+  ContainerJSON,
+  ContainerSummary,
+  ContainerTopResponse,
+  ExecConfig,
+  ExecInspect,
+  WaitCondition,
+  WaitResponse,
+} from "../runtime/docker-api-types.js";
+import type { LogEntry } from "../runtime/logs-format.js";
+
+export type {
+  ContainerCreateBody,
+  ContainerJSON,
+  ContainerSummary,
+  ContainerTopResponse,
+  ExecConfig,
+  ExecInspect,
+  LogEntry,
+  WaitCondition,
+  WaitResponse,
+};
 
 export type Digest = `sha256:${string}` | string;
 
@@ -114,45 +138,11 @@ export interface AttachStream {
   close(): void;
 }
 
-/** One line of a container's log (CRI k8s-file): a partial line has no trailing newline. */
-export interface LogEntry {
-  stream: StdStream;
-  /** RFC 3339 with nanoseconds, as written in the log file. */
-  time: string;
-  /** The bytes of the line, with its newline when the line was complete. */
-  message: Buffer;
-}
-
-export interface ContainerJSON {
-  Id: string;
-  Name: string;
-  Image?: string;
-  Config: { Tty?: boolean; Image?: string } & Record<string, unknown>;
-  State: { Running?: boolean; Status?: string } & Record<string, unknown>;
-}
-
-export interface ContainerSummary {
-  Id: string;
-  Names?: string[];
-  State?: string;
-  ImageID?: string;
-  SizeRw?: number;
-  /** Unix seconds. */
-  Created?: number;
-}
-
-export interface WaitResponse {
-  StatusCode: number;
-  Error?: { Message: string } | null;
-}
-
 export type Filters = Record<string, string[]>;
-
-export type WaitCondition = "not-running" | "next-exit" | "removed";
 
 export interface EngineContainers {
   create(
-    body: Record<string, unknown>,
+    body: ContainerCreateBody,
     o: { name?: string; platform?: string },
   ): Promise<{ Id: string; Warnings: string[] }>;
   start(ref: string): Promise<void>;
@@ -185,14 +175,14 @@ export interface EngineContainers {
     o: { stdin: boolean; stdout: boolean; stderr: boolean; stream: boolean; logs: boolean },
   ): Promise<AttachStream>;
   resize(ref: string, size: { height: number; width: number }): Promise<void>;
-  execCreate(ref: string, config: Record<string, unknown>): string;
+  execCreate(ref: string, config: ExecConfig): string;
   execStart(
     id: string,
     o: { detach: boolean; tty: boolean; consoleSize?: { height: number; width: number } },
   ): Promise<AttachStream | undefined>;
-  execInspect(id: string): unknown;
+  execInspect(id: string): ExecInspect;
   execResize(id: string, size: { height: number; width: number }): Promise<void>;
-  top(ref: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }>;
+  top(ref: string, psArgs?: string): Promise<ContainerTopResponse>;
   stats(ref: string, o: { stream: boolean; signal?: AbortSignal }): AsyncIterable<unknown>;
   export(ref: string): Readable;
   changesForCommit(ref: string): { image: Image; diff: Readable; config: Record<string, unknown> };
