@@ -57,7 +57,10 @@ export class ExecRegistry<I extends ContainerImage = ContainerImage> {
   }
 
   /** Starts the exec; attached: its stdio (the caller listens for "close"), detached: undefined. */
-  async start(id: string, o: { detach: boolean; tty?: boolean }): Promise<AttachStream | undefined> {
+  async start(
+    id: string,
+    o: { detach: boolean; tty?: boolean; consoleSize?: { height: number; width: number } },
+  ): Promise<AttachStream | undefined> {
     const x = this.#get(id);
     if (x.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
     const e = x.container;
@@ -79,9 +82,11 @@ export class ExecRegistry<I extends ContainerImage = ContainerImage> {
         cwd: cfg.WorkingDir || rec.config.WorkingDir || "/",
         user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
         terminal: tty,
-        ...(cfg.ConsoleSize && cfg.ConsoleSize[0] > 0
-          ? { consoleSize: { height: cfg.ConsoleSize[0], width: cfg.ConsoleSize[1] } }
-          : {}),
+        ...(o.consoleSize && o.consoleSize.height > 0
+          ? { consoleSize: o.consoleSize }
+          : cfg.ConsoleSize && cfg.ConsoleSize[0] > 0
+            ? { consoleSize: { height: cfg.ConsoleSize[0], width: cfg.ConsoleSize[1] } }
+            : {}),
         hostRlimits: ctx.deps.hostRlimits ?? readHostRlimits(),
         capAdd: rec.hostConfig.CapAdd ?? [],
         capDrop: rec.hostConfig.CapDrop ?? [],

@@ -12,6 +12,7 @@
 //   await containers.start(Id);
 //   (await exit).StatusCode; // 3
 import type { Readable } from "node:stream";
+import type { Image } from "../images/image-view.js";
 import type { AttachStream } from "./attach.js";
 import type { DockerStats } from "./cgroups.js";
 import { ContainerContext, type ContainerServiceDeps } from "./container-context.js";
@@ -61,7 +62,8 @@ export type { ListOptions, ListFilters } from "./container-list.js";
 export * from "./container-errors.js";
 export { ContainerStartError } from "./container-start.js";
 
-export class ContainerService<I extends ContainerImage = ContainerImage> {
+/** `I`: the image type the image store returns (images/ `Image`; tests may use a smaller one). */
+export class ContainerService<I extends ContainerImage = Image> {
   readonly #ctx: ContainerContext<I>;
   readonly #execs: ExecRegistry<I>;
 
@@ -193,7 +195,10 @@ export class ContainerService<I extends ContainerImage = ContainerImage> {
     return this.#execs.create(this.#ctx.lookup(ref), config);
   }
 
-  execStart(id: string, o: { detach: boolean; tty?: boolean }): Promise<AttachStream | undefined> {
+  execStart(
+    id: string,
+    o: { detach: boolean; tty?: boolean; consoleSize?: { height: number; width: number } },
+  ): Promise<AttachStream | undefined> {
     return this.#execs.start(id, o);
   }
 

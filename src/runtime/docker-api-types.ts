@@ -22,8 +22,11 @@ export interface HealthConfig {
   StartInterval?: number;
 }
 
-/** Config: the portable part of a container's configuration (also an image's config). */
-export interface ContainerConfig {
+/**
+ * Config: the portable part of a container's configuration (also an image's config). A type
+ * alias, not an interface, so it is assignable to Record<string, unknown> (image commit).
+ */
+export type ContainerConfig = {
   Hostname?: string;
   Domainname?: string;
   User?: string;
@@ -48,7 +51,7 @@ export interface ContainerConfig {
   StopSignal?: string;
   StopTimeout?: number | null;
   Shell?: string[] | null;
-}
+};
 
 export interface RestartPolicy {
   Name?: "" | "no" | "always" | "unless-stopped" | "on-failure" | string;
@@ -168,12 +171,12 @@ export interface NetworkingConfig {
 }
 
 /** POST /containers/create body. */
-export interface ContainerCreateBody extends ContainerConfig {
+export type ContainerCreateBody = ContainerConfig & {
   HostConfig?: HostConfig;
   NetworkingConfig?: NetworkingConfig;
   /** Some clients send the platform in the body (API 1.41+ uses the `platform` query). */
   Platform?: string;
-}
+};
 
 export interface ContainerCreateResponse {
   Id: string;
