@@ -1,6 +1,7 @@
 // NetworkManager for real (root, CNI plugins, iptables): containers are plain network
 // namespaces joined with nsenter; a busybox httpd inside one stands for a container's server.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
@@ -102,6 +103,24 @@ async function hostAddresses(): Promise<string[]> {
     .filter((f) => f.length > 3 && f[1] !== "lo" && f[1] !== bridgeName)
     .map((f) => (f[3] ?? "").split("/")[0] ?? "")
     .filter((a) => a !== "");
+}
+
+function udpAsk(host: string, port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket("udp4");
+    const timer = setInterval(() => s.send(text, port, host), 200); // UDP: ask again until answered
+    const done = (err?: Error, msg?: Buffer): void => {
+      clearInterval(timer);
+      clearTimeout(deadline);
+      s.close();
+      if (err) reject(err);
+      else resolve(msg?.toString() ?? "");
+    };
+    const deadline = setTimeout(() => done(new Error("no UDP answer")), 5000);
+    s.on("message", (m: Buffer) => done(undefined, m));
+    s.on("error", (e) => done(e));
+    s.send(text, port, host);
+  });
 }
 
 async function curl(url: string): Promise<string> {
@@ -211,6 +230,31 @@ describe.skipIf(!haveTools)("NetworkManager on a real bridge", () => {
     ]);
     expect(viaGateway.stdout).toBe("hello from the container\n");
     await nm.detach(id(11));
+  });
+
+  it("publishes a UDP port", async () => {
+    const a = await attach(12, {
+      mode: "bridge",
+      ports: [{ containerPort: 5353, protocol: "udp", hostIp: "", hostPort: 0 }],
+    });
+    const echo =
+      "const s=require('dgram').createSocket('udp4');s.on('message',(m,r)=>s.send('echo '+m,r.port,r.address));s.bind(5353,()=>console.log('ready'))";
+    const child = spawn("nsenter", [`--net=${a.netnsPath ?? ""}`, process.execPath, "-e", echo], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    children.push(child);
+    await new Promise<void>((resolve) => child.stdout?.once("data", () => resolve()));
+    const reply = await udpAsk("127.0.0.1", a.ports[0]?.hostPort ?? 0, "ping");
+    expect(reply).toBe("echo ping");
+    await nm.detach(id(12));
+  });
+
+  it("attaches many containers at once, each with its own address", async () => {
+    const ns = [20, 21, 22, 23, 24];
+    const all = await Promise.all(ns.map((n) => attach(n, { mode: "bridge", ports: [] })));
+    expect(new Set(all.map((a) => a.ip)).size).toBe(ns.length);
+    await Promise.all(ns.map((n) => nm.detach(id(n))));
+    for (const a of all) expect(existsSync(a.netnsPath ?? "")).toBe(false);
   });
 
   it("refuses a port taken by another container or a host process, leaving nothing behind", async () => {
