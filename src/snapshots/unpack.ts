@@ -103,7 +103,7 @@ class LayerApplier {
 
     const path = this.#r.abs(rel);
     const existing = await lstat(path).catch(() => undefined);
-    this.#written.add(rel);
+    this.#markWritten(rel);
     if (h.type === "directory") {
       if (existing && !existing.isDirectory()) await this.#remove(rel);
       if (!existing || !existing.isDirectory()) await mkdir(path, { mode: 0o700 });
@@ -142,6 +142,13 @@ class LayerApplier {
         throw new UnsafeEntryError(h.name, `unsupported tar entry type ${String(h.type)}`);
     }
     await this.#setMeta(rel, h, false);
+  }
+
+  // A path and its parents (created implicitly or not) belong to this layer.
+  #markWritten(rel: string): void {
+    for (let p = rel; p !== "" && !this.#written.has(p); p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
+      this.#written.add(p);
+    }
   }
 
   async #setMeta(rel: string, h: tarStream.Header, isDir: boolean): Promise<void> {
