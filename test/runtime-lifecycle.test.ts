@@ -76,6 +76,16 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
     expect(await runtime.state(f.id)).toBeUndefined();
   });
 
+  it("runs under the seccomp filter, as an unprivileged user when asked", async () => {
+    const f = fixture(["sh", "-c", "grep ^Seccomp: /proc/self/status; id -u; id -g"]);
+    f.create.spec.process.user = { uid: 1000, gid: 1000, additionalGids: [50] };
+    await runtime.create(f.id, f.create);
+    await runtime.start(f.id);
+    expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
+    const out = (await collect(f.create.logPath)).map((e) => e.line.toString()).join("");
+    expect(out).toMatch(/^Seccomp:\s+2\n1000\n1000\n$/);
+  });
+
   it("reports runc's error when the command does not exist", async () => {
     const f = fixture(["/no/such/binary"]);
     let error: unknown;

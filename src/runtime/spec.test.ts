@@ -53,7 +53,17 @@ describe("buildSpec", () => {
     expect(spec.mounts.find((m) => m.destination === "/dev/shm")?.options).toContain("size=67108864");
     expect(spec.linux.namespaces.map((n) => n.type)).toEqual(["pid", "ipc", "uts", "mount"]);
     expect(spec.linux.resources?.devices).toEqual([{ allow: false, access: "rwm" }]);
-    expect(spec.linux.seccomp).toBeUndefined();
+    expect(spec.linux.seccomp?.defaultAction).toBe("SCMP_ACT_ALLOW");
+  });
+
+  it("applies the Docker-like seccomp denylist, lifting what held capabilities allow", () => {
+    const denied = (o: Partial<SpecOptions>): string[] =>
+      buildSpec(options(o)).linux.seccomp?.syscalls?.[0]?.names ?? [];
+    expect(denied({})).toEqual(expect.arrayContaining(["mount", "keyctl", "reboot", "bpf", "kexec_load"]));
+    expect(denied({ capAdd: ["SYS_ADMIN"] })).not.toContain("mount");
+    expect(denied({ capAdd: ["SYS_ADMIN"] })).toContain("keyctl");
+    expect(buildSpec(options({ seccomp: "unconfined" })).linux.seccomp).toBeUndefined();
+    expect(buildSpec(options({ privileged: true })).linux.seccomp).toBeUndefined();
   });
 
   it("sets RLIMIT_NOFILE to the host's hard limit and caps ulimits at the host's", () => {

@@ -2,8 +2,10 @@
 // capabilities, masked and read-only /proc paths, /dev, /dev/pts, /dev/shm, /dev/mqueue, /sys
 // mounts, cgroup limits, and rlimits derived from the host's (a spec asking for more than the
 // host's hard RLIMIT_NOFILE fails at container init). buildSpec is pure; readHostRlimits reads
-// the host side once. Seccomp: none is applied (like `--security-opt seccomp=unconfined`).
+// the host side once. Seccomp: a Docker-like default denylist (runc-seccomp.ts) unless
+// `seccomp: "unconfined"` or privileged.
 import { readFileSync } from "node:fs";
+import { defaultSeccompProfile } from "./runc-seccomp.js";
 import type { OciMount, OciNamespace, OciResources, OciRlimit, OciSpec, OciUser } from "./oci-spec-types.js";
 
 export { resolveUser, UserNotFoundError, type ResolvedUser } from "./exec-user.js";
@@ -96,6 +98,8 @@ export interface SpecOptions {
   capDrop?: string[];
   privileged?: boolean;
   sysctls?: Record<string, string>;
+  /** "default" (Docker-like, the default) or "unconfined" (`--security-opt seccomp=unconfined`). */
+  seccomp?: "default" | "unconfined";
   annotations?: Record<string, string>;
 }
 
@@ -128,6 +132,7 @@ export function buildSpec(o: SpecOptions): OciSpec {
         : { maskedPaths: [...DOCKER_MASKED_PATHS], readonlyPaths: [...DOCKER_READONLY_PATHS] }),
     },
   };
+  if (o.privileged !== true && o.seccomp !== "unconfined") spec.linux.seccomp = defaultSeccompProfile(caps);
   if (o.annotations) spec.annotations = o.annotations;
   return spec;
 }
