@@ -16,6 +16,8 @@ import type { ContainerCreateBody, EngineServices } from "./ports.js";
 import { sendEmpty, sendJson } from "./reply.js";
 import { route, type Exchange, type Route } from "./route.js";
 
+type CommitConfig = Parameters<EngineServices["images"]["commit"]>[0]["containerConfig"];
+
 const CONTAINER_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 /** Checks a container name as moby does; returns it without a leading slash. */
@@ -77,7 +79,6 @@ export function containerRoutes(services: EngineServices): Route[] {
       all: boolParam(ex.query, "all"),
       ...(limit !== undefined && limit > 0 && { limit }),
       filters,
-      size: boolParam(ex.query, "size"),
     });
     sendJson(ex, 200, result);
     return Promise.resolve();
@@ -144,7 +145,7 @@ export function containerRoutes(services: EngineServices): Route[] {
     const until = filters.until?.[0];
     const cutoff = until === undefined ? Infinity : parseUntil(until);
     const candidates = containers
-      .list({ all: true, filters: filters.label ? { label: filters.label } : {}, size: true })
+      .list({ all: true, filters: filters.label ? { label: filters.label } : {} })
       .filter((c) => c.State !== "running" && c.State !== "paused" && c.State !== "restarting")
       .filter((c) => (c.Created ?? 0) < cutoff);
     const deleted: string[] = [];
@@ -176,7 +177,8 @@ export function containerRoutes(services: EngineServices): Route[] {
     const image = await images.commit({
       parent: source.image,
       diff: source.diff,
-      containerConfig: { ...source.config, ...overrides },
+      // The runtime's ContainerConfig and the image config's are the same Docker document.
+      containerConfig: { ...source.config, ...overrides } as CommitConfig,
       changes,
       ...(target !== undefined && { ref: target }),
       ...(ex.query.get("author") && { author: ex.query.get("author") as string }),

@@ -78,7 +78,11 @@ export function execRoutes(services: EngineServices): Route[] {
     const o = parseExecStart(body);
     containers.execInspect(execId); // 404 before any upgrade
     if (o.detach && ex.upgrade !== undefined) throw badParameter("a detached exec cannot be attached");
-    const stream = await containers.execStart(execId, o);
+    const stream = await containers.execStart(execId, { detach: o.detach, tty: o.tty });
+    // The CLI sends the terminal's size with the start; a TTY exec gets it at once.
+    if (o.tty && o.consoleSize !== undefined) {
+      await containers.execResize(execId, o.consoleSize).catch(() => undefined);
+    }
     if (stream === undefined) {
       if (ex.upgrade === undefined) sendEmpty(ex, 200);
       else ex.upgrade.socket.destroy();

@@ -92,7 +92,7 @@ export function systemRoutes(services: EngineServices, identity: EngineIdentity)
   });
 
   const info = () => {
-    const all = services.containers.list({ all: true, filters: {}, size: false });
+    const all = services.containers.list({ all: true, filters: {} });
     const count = (state: string) => all.filter((c) => c.State === state).length;
     const cgroup = cgroupVersion();
     return {
@@ -223,7 +223,7 @@ function diskUsage(services: EngineServices) {
       Labels: i.config.config?.Labels ?? {},
       Containers: usedImages.get(i.id)?.length ?? 0,
     })),
-    Containers: services.containers.list({ all: true, filters: {}, size: false }),
+    Containers: services.containers.list({ all: true, filters: {} }),
     Volumes: services.volumes.list().map((v) => ({
       ...v,
       UsageData: { Size: -1, RefCount: usedVolumes.get(v.Name)?.length ?? 0 },

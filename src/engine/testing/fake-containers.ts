@@ -3,6 +3,7 @@
 // exec), with FakeProcess standing in for runc.
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
+import { emptyCpuStats, type DockerStats } from "../../runtime/cgroups-types.js";
 import { EngineError } from "../errors.js";
 import type {
   AttachStream,
@@ -272,8 +273,22 @@ export class FakeContainers implements EngineContainers {
     return { Titles: ["PID", "CMD"], Processes: [["1", c.process.argv.join(" ")]] };
   }
 
-  async *stats(ref: string): AsyncIterable<unknown> {
-    yield { id: this.#find(ref).id, memory_stats: { usage: 1024 } };
+  async *stats(ref: string): AsyncIterable<DockerStats> {
+    const c = this.#find(ref);
+    const now = new Date().toISOString();
+    yield {
+      id: c.id,
+      name: `/${c.name}`,
+      read: now,
+      preread: now,
+      pids_stats: { current: 1 },
+      blkio_stats: {},
+      num_procs: 0,
+      storage_stats: {},
+      cpu_stats: emptyCpuStats(),
+      precpu_stats: emptyCpuStats(),
+      memory_stats: { usage: 1024, limit: 1 << 30 },
+    };
   }
 
   export(ref: string): Readable {

@@ -1,7 +1,8 @@
 // In-memory ImageService and VolumeStore for the engine's tests: names, tags, pull and push
 // with progress, login against one user, import that reads the whole body.
-import { createHash } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Readable, Writable } from "node:stream";
+import { digestOf } from "../../oci/digest.js";
 import { EngineError } from "../errors.js";
 import type {
   DockerVolume,
@@ -11,8 +12,6 @@ import type {
   ProgressSink,
   RegistryCredentials,
 } from "../ports.js";
-
-const digestOf = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
 /** Docker's familiar form with a default tag: `busybox` → `busybox:latest`. */
 function withTag(ref: string): string {
@@ -179,7 +178,7 @@ export class FakeVolumes implements EngineVolumes {
   readonly #volumes = new Map<string, DockerVolume>();
 
   async create(o: { name?: string; labels?: Record<string, string> }): Promise<DockerVolume> {
-    const name = o.name ?? createHash("sha256").update(String(Math.random())).digest("hex");
+    const name = o.name ?? randomBytes(32).toString("hex");
     const existing = this.#volumes.get(name);
     if (existing !== undefined) return existing;
     const volume: DockerVolume = {
