@@ -311,7 +311,13 @@ describe.skipIf(!haveTools)("NetworkManager on a real bridge", () => {
     await nm.close();
     // No process holds the port now: portmap's DNAT alone answers, on 127.0.0.1 too.
     expect(await curl(`http://127.0.0.1:${port}/`)).toBe("still here\n");
+    // A namespace that a crash left without a record is removed when the manager opens.
+    const stale = join(root, "exec", "netns", "stale");
+    await writeFile(stale, "");
+    await runOk("unshare", [`--net=${stale}`, "true"]);
     nm = await open();
+    expect(existsSync(stale)).toBe(false);
+    expect(await nm.attached()).toContain(id(9));
     // Claimed from the persisted record even before restore:
     await expect(
       nm.attach(id(10), {

@@ -91,8 +91,10 @@ export class NetworkManager {
       store,
       logger: o.logger,
     });
+    const records = await store.list();
     // Ports of containers attached by an earlier process stay taken; restore() binds them again.
-    for (const r of await store.list()) manager.#ports.claim(r.containerId, r.attachment.ports);
+    for (const r of records) manager.#ports.claim(r.containerId, r.attachment.ports);
+    await manager.#sweep(new Set(records.map((r) => r.containerId)));
     return manager;
   }
 
@@ -146,6 +148,11 @@ export class NetworkManager {
     o: { hostname: string; domainname?: string; attachment: NetworkAttachment },
   ): Promise<ContainerFilePaths> {
     return writeContainerFiles(dir, o);
+  }
+
+  /** Containers with a persisted attachment (to reconcile with the runtime's own records). */
+  async attached(): Promise<string[]> {
+    return (await this.#store.list()).map((r) => r.containerId);
   }
 
   /** Stops the in-process parts (port sockets); containers keep their network. */
@@ -275,6 +282,17 @@ export class NetworkManager {
       throw new Error(`network detach of ${containerId}: ${errors.join("; ")}`);
     }
     await this.#store.delete(containerId);
+  }
+
+  /** Removes namespaces no record knows: a crash between creating one and recording it. */
+  async #sweep(known: Set<string>): Promise<void> {
+    for (const name of await this.#netns.list()) {
+      if (known.has(name)) continue;
+      this.#log.info({ netns: name }, "removing a network namespace left by a crash");
+      await removeNetns(this.#netns.pathOf(name)).catch((err: unknown) =>
+        this.#log.warn({ netns: name, err: String(err) }, "could not remove a stale network namespace"),
+      );
+    }
   }
 
   /** Runs `fn` after any earlier operation on the same container. */

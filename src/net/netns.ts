@@ -1,7 +1,7 @@
 // Named network namespaces kept alive by a bind mount of /proc/PID/ns/net onto a file, as
 // `ip netns add` does, but in our own directory (EXEC_ROOT/netns) so that they are found and
 // cleaned up with the rest of Skiff's runtime state. Containers join one by its path.
-import { mkdir, open, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { execTool } from "./exec.js";
 
@@ -14,6 +14,16 @@ export class NetnsDir {
 
   pathOf(name: string): string {
     return join(this.#dir, name);
+  }
+
+  /** Names of the namespace files present (none when the directory does not exist yet). */
+  async list(): Promise<string[]> {
+    try {
+      return (await readdir(this.#dir)).filter((n) => !n.startsWith("."));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw err;
+    }
   }
 
   /** Creates a new network namespace named `name` (replacing a stale one) and returns its path. */
