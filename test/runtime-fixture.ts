@@ -7,6 +7,16 @@ import { findTool, runOk } from "./support/tools.js";
 import { buildSpec, readHostRlimits } from "../src/runtime/spec.js";
 import type { CreateOptions } from "../src/runtime/runtime.js";
 
+/**
+ * Whether this process may run containers (root). Like requireTool: in CI (CI=true) a missing
+ * privilege is an error, so the tests fail instead of skipping.
+ */
+export function requireRoot(): boolean {
+  if (process.getuid?.() === 0) return true;
+  if (process.env.CI === "true") throw new Error("the runtime tests need root (runc, cgroups, namespaces)");
+  return false;
+}
+
 /** Builds a busybox rootfs in `dir` (bin/busybox, one link per applet, /etc/passwd, /etc/group). */
 export async function makeBusyboxRootfs(dir: string): Promise<string> {
   const busybox = findTool("busybox");

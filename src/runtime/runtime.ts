@@ -15,7 +15,7 @@
 // conmon's attach socket), BUNDLE/{config.json,ctl,winsz,pidfile,conmon.pid}.
 import { mkdir, readFile, rm, writeFile, rename, open } from "node:fs/promises";
 import { constants as fsConstants } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Logger } from "pino";
 import { fsyncPath } from "../content/fs-util.js";
 import { openAttach, type AttachStream } from "./attach.js";
@@ -86,6 +86,7 @@ export class Runtime {
       mkdir(o.exitDir, { recursive: true }),
       mkdir(o.persistDir, { recursive: true }),
       mkdir(o.bundleDir, { recursive: true }),
+      mkdir(dirname(o.logPath), { recursive: true }),
     ]);
     // A stale exit or oom file from an earlier run would end the next wait at once.
     await Promise.all([
