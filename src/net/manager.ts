@@ -5,16 +5,16 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { addChain, delChain } from "./chain-run.js";
 import {
   bridgePlugin,
   containerAddress,
   loopbackPlugin,
   parseSubnet,
   portmapPlugin,
-  withPrevResult,
   type BridgeNetwork,
 } from "./chain.js";
-import { CniPlugins, DEFAULT_PLUGIN_DIRS, type CniResult } from "./cni.js";
+import { CniPlugins, DEFAULT_PLUGIN_DIRS } from "./cni.js";
 import { writeContainerFiles, type ContainerFilePaths } from "./container-files.js";
 import { InvalidNetworkRequestError } from "./errors.js";
 import { bridgeRules, deleteBridge, enableIpForward, ensureRules, removeRules } from "./host-setup.js";
@@ -187,20 +187,19 @@ export class NetworkManager {
     try {
       // Persisted before anything exists, so a crash at any later point leaves what detach needs.
       await Promise.all([this.#store.put(record), this.#netns.create(containerId)]);
-      const [, result] = await Promise.all([
-        this.#plugins.invoke({
-          command: "ADD",
-          containerId,
-          netns: netnsPath,
-          ifName: "lo",
-          config: loopbackPlugin(),
-        }),
-        this.#addChain(record),
+      const lo = { containerId, netns: netnsPath, ifName: "lo", config: loopbackPlugin() };
+      const eth0 = { containerId, netns: netnsPath, ifName: "eth0", chain };
+      // Both settle before any undo, so that no ADD still runs while DEL cleans up.
+      const [loDone, eth0Done] = await Promise.allSettled([
+        this.#plugins.invoke({ command: "ADD", ...lo }),
+        addChain(this.#plugins, eth0, (r) => (record.result = r)),
       ]);
+      if (loDone.status === "rejected") throw loDone.reason;
+      if (eth0Done.status === "rejected") throw eth0Done.reason;
+      const result = eth0Done.value;
       if (result !== undefined) {
         const addr = containerAddress(result);
         if (addr === undefined) throw new Error("the bridge plugin returned no IPv4 address");
-        record.result = result;
         record.attachment = { ...record.attachment, ...addr };
         await this.#store.put(record);
         this.#ports.setTarget(containerId, { ip: addr.ip });
@@ -216,22 +215,6 @@ export class NetworkManager {
       "network attached",
     );
     return record.attachment;
-  }
-
-  /** Runs the chain's ADDs in order, each with the previous result. */
-  async #addChain(record: AttachmentRecord): Promise<CniResult | undefined> {
-    let prev: CniResult | undefined;
-    for (const config of record.chain) {
-      prev = await this.#plugins.invoke({
-        command: "ADD",
-        containerId: record.containerId,
-        netns: record.attachment.netnsPath ?? "",
-        ifName: "eth0",
-        config: withPrevResult(config, prev),
-      });
-      record.result = prev; // what DEL gets if a later plugin fails
-    }
-    return prev;
   }
 
   async #detach(containerId: string): Promise<void> {
@@ -256,25 +239,12 @@ export class NetworkManager {
    */
   async #undo(record: AttachmentRecord): Promise<void> {
     const { containerId } = record;
-    const errors: string[] = [];
-    const dels = async (): Promise<void> => {
-      for (const config of [...record.chain].reverse()) {
-        try {
-          await this.#plugins.invoke({
-            command: "DEL",
-            containerId,
-            netns: "",
-            ifName: "eth0",
-            config: withPrevResult(config, record.result),
-          });
-        } catch (err) {
-          errors.push((err as Error).message);
-        }
-      }
-    };
-    // DEL without a namespace does not touch it, so both run at once.
     const netnsPath = record.attachment.netnsPath;
-    await Promise.all([netnsPath === undefined ? undefined : removeNetns(netnsPath), dels()]);
+    // DEL without a namespace does not touch it, so both run at once.
+    const [, errors] = await Promise.all([
+      netnsPath === undefined ? undefined : removeNetns(netnsPath),
+      delChain(this.#plugins, { containerId, netns: "", ifName: "eth0", chain: record.chain }, record.result),
+    ]);
     this.#ports.release(containerId);
     if (errors.length > 0) {
       // Keep the record so that a later detach runs DEL again (plugins' DEL is idempotent).
