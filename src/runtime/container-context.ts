@@ -47,6 +47,8 @@ export interface ContainerServiceDeps<I extends ContainerImage = ContainerImage>
   hostRlimits?: OciRlimit[];
   /** Milliseconds since the epoch; injected by tests. */
   now?: () => number;
+  /** The cgroup every container's cgroup is made under (default "skiff": /skiff/<id>). */
+  cgroupParent?: string;
 }
 
 /** Something that wants to hear when a container stops (or is removed). */
@@ -117,6 +119,11 @@ export class ContainerContext<I extends ContainerImage = ContainerImage> {
 
   nowIso(): string {
     return new Date(this.now()).toISOString();
+  }
+
+  /** The container's cgroup (runc's linux.cgroupsPath; stats read it). */
+  cgroupsPath(id: string): string {
+    return `/${this.deps.cgroupParent ?? "skiff"}/${id}`;
   }
 
   save(e: ContainerEntry): Promise<void> {

@@ -67,7 +67,11 @@ export interface ContainerFiles {
 
 /** net/ NetworkManager's part that containers use. */
 export interface NetworkProvider {
-  attach(containerId: string, o: { mode: NetworkMode; ports: PortBinding[] }): Promise<NetworkAttachment>;
+  /** All or nothing; `endpointName` (the container's name) words port errors as Docker does. */
+  attach(
+    containerId: string,
+    o: { mode: NetworkMode; ports: PortBinding[]; endpointName?: string },
+  ): Promise<NetworkAttachment>;
   detach(containerId: string): Promise<void>;
   restore(containerId: string, a: NetworkAttachment): Promise<void>;
   writeContainerFiles(

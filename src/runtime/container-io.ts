@@ -7,7 +7,6 @@ import { ContainerAttach } from "./container-attach.js";
 import type { ContainerContext, ContainerEntry } from "./container-context.js";
 import type { ContainerImage } from "./container-deps.js";
 import { ConflictError, notRunning } from "./container-errors.js";
-import { cgroupsPath } from "./container-start.js";
 import { isRunning } from "./container-status.js";
 import type { ContainerTopResponse } from "./docker-api-types.js";
 import { readLogs, type LogEntry } from "./logs.js";
@@ -94,7 +93,8 @@ export async function topContainer<I extends ContainerImage>(
 const STATS_INTERVAL_MS = 1000;
 
 /** One sample (stream false) or one a second until the signal aborts or the container stops. */
-export async function* containerStats(
+export async function* containerStats<I extends ContainerImage>(
+  ctx: ContainerContext<I>,
   e: ContainerEntry,
   o: { stream: boolean; signal?: AbortSignal },
 ): AsyncGenerator<DockerStats> {
@@ -104,7 +104,7 @@ export async function* containerStats(
     if (o.signal?.aborted) return;
     const running = e.rec.state.status === "running" || e.rec.state.status === "paused";
     const sample: DockerStats = running
-      ? await readStats(cgroupsPath(e.rec.id), {
+      ? await readStats(ctx.cgroupsPath(e.rec.id), {
           pid: e.rec.state.pid,
           id: e.rec.id,
           name: name(),

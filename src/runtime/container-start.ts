@@ -58,7 +58,7 @@ export async function startEntry<I extends ContainerImage>(
     const rootPath = await rootfs.mount(id);
     undo.push(() => rootfs.unmount(id));
     const mode = (rec.hostConfig.NetworkMode ?? "bridge") as "bridge" | "host" | "none";
-    const attachment = await network.attach(id, { mode, ports: rec.ports });
+    const attachment = await network.attach(id, { mode, ports: rec.ports, endpointName: rec.name });
     undo.push(() => network.detach(id));
     const files = await network.writeContainerFiles(paths.dir, {
       hostname: rec.config.Hostname ?? id.slice(0, 12),
@@ -114,7 +114,7 @@ export async function startEntry<I extends ContainerImage>(
       ...(hc.CpusetCpus ? { cpusetCpus: hc.CpusetCpus } : {}),
       ...(hc.PidsLimit ? { pidsLimit: hc.PidsLimit } : {}),
       ...(hc.ShmSize ? { shmBytes: hc.ShmSize } : {}),
-      cgroupsPath: cgroupsPath(id),
+      cgroupsPath: ctx.cgroupsPath(id),
       hostRlimits: rlimits(ctx),
       ulimits: (hc.Ulimits ?? []).map((u) => ({
         type: `RLIMIT_${u.Name.toUpperCase()}`,
@@ -176,11 +176,6 @@ export async function startEntry<I extends ContainerImage>(
     await ctx.save(e).catch(() => undefined);
     throw err;
   }
-}
-
-/** The cgroup (v1 path under each controller) runc puts the container in; stats read it. */
-export function cgroupsPath(id: string): string {
-  return `/skiff/${id}`;
 }
 
 function runtimeMessage(err: unknown): string {

@@ -215,7 +215,7 @@ export class ContainerService<I extends ContainerImage = Image> {
   }
 
   stats(ref: string, o: { stream: boolean; signal?: AbortSignal }): AsyncIterable<DockerStats> {
-    return containerStats(this.#ctx.lookup(ref), o);
+    return containerStats(this.#ctx, this.#ctx.lookup(ref), o);
   }
 
   /** `docker port`: the published ports (and exposed ones without a binding). */

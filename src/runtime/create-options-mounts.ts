@@ -133,6 +133,7 @@ export function parseMount(m: MountJSON): MountRequest {
     }
     case "volume": {
       const name = m.Source ?? "";
+      const destination = checkDestination("volume", target);
       if (name !== "") checkVolumeName(name);
       if (m.BindOptions !== undefined) {
         throw new InvalidParameterError(
@@ -143,7 +144,7 @@ export function parseMount(m: MountJSON): MountRequest {
       return {
         type: "volume",
         name: name === "" ? undefined : name,
-        destination: checkDestination("volume", target),
+        destination,
         rw: m.ReadOnly !== true,
         mode: "",
         ...(labels ? { labels } : {}),
