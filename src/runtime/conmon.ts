@@ -4,7 +4,8 @@
 // pipe passed as fd 3 (`_OCI_SYNCPIPE=3`): `{"pid": N}` on success, `{"pid": -1, "message": …}`
 // on failure; for an exec it then also reports `{"exit_code": N}` when the process ends.
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Readable, Writable } from "node:stream";
 
 export const DEFAULT_CONMON_PATH = "/usr/bin/conmon";
@@ -34,6 +35,11 @@ export interface ConmonArgs {
   tty: boolean;
   leaveStdinOpen?: boolean;
   exec?: { processSpecPath: string; attach: boolean }; // `conmon --exec [--exec-attach]`
+  /**
+   * cgroup.procs files to move conmon into before it forks its daemon (so that stopping the
+   * server's own cgroup, e.g. a systemd unit, does not kill the monitors). Best effort.
+   */
+  cgroupProcs?: string[];
   logLevel?: "debug" | "info" | "warn" | "error";
 }
 
@@ -105,14 +111,17 @@ export interface StartHooks {
  */
 export async function startConmon(a: ConmonArgs, hooks: StartHooks = {}): Promise<ConmonProcess> {
   const attachFlow = a.exec?.attach === true;
+  const moveFirst = (a.cgroupProcs ?? []).length > 0;
   const argv = conmonArgv(a);
+  // fd 3: sync pipe; fd 4: start pipe (conmon waits on it before forking, and again before an
+  // attached exec runs); fd 5: attach pipe (conmon reports that its attach socket listens).
   const env: NodeJS.ProcessEnv = { ...process.env, _OCI_SYNCPIPE: "3" };
-  if (attachFlow) Object.assign(env, { _OCI_STARTPIPE: "4", _OCI_ATTACHPIPE: "5" });
+  if (attachFlow || moveFirst) env._OCI_STARTPIPE = "4";
+  if (attachFlow) env._OCI_ATTACHPIPE = "5";
+  const pipes = attachFlow ? 3 : moveFirst ? 2 : 1;
   const child = spawn(a.conmonPath, argv, {
     cwd: a.bundleDir, // conmon writes its "oom" marker into its working directory
-    stdio: attachFlow
-      ? ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"]
-      : ["ignore", "pipe", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", ...Array<"pipe">(pipes).fill("pipe")],
     env,
   });
   const sync = child.stdio[3] as Readable;
@@ -130,10 +139,12 @@ export async function startConmon(a: ConmonArgs, hooks: StartHooks = {}): Promis
   spawned.catch(() => undefined);
   const messages = syncMessages(sync);
   try {
-    if (attachFlow) {
-      const start = child.stdio[4] as Writable;
-      start.on("error", () => undefined);
-      start.write("0"); // first read: conmon would wait here for us to move it into a cgroup
+    const start = attachFlow || moveFirst ? (child.stdio[4] as Writable) : undefined;
+    start?.on("error", () => undefined);
+    if (moveFirst && child.pid !== undefined) await moveToCgroup(child.pid, a.cgroupProcs ?? []);
+    if (start !== undefined && !attachFlow) start.end("0");
+    if (start !== undefined && attachFlow) {
+      start.write("0"); // first read: conmon waits here until it is in its cgroup
       const attachPipe = (child.stdio as unknown as Readable[])[5] as Readable;
       const attachMsg = await Promise.race([syncMessages(attachPipe).next(), spawned]);
       attachPipe.destroy();
@@ -166,6 +177,20 @@ export async function startConmon(a: ConmonArgs, hooks: StartHooks = {}): Promis
     sync.destroy();
     throw err;
   }
+}
+
+/** Writes `pid` into each cgroup.procs file (creating its cgroup); failures only lose the move. */
+async function moveToCgroup(pid: number, procsFiles: string[]): Promise<void> {
+  await Promise.all(
+    procsFiles.map(async (file) => {
+      try {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, `${pid}\n`);
+      } catch {
+        // a read-only or delegated cgroup tree: conmon stays in the server's cgroup
+      }
+    }),
+  );
 }
 
 /** JSON objects from the sync pipe (conmon writes one per message, without separators). */

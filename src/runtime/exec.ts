@@ -39,6 +39,7 @@ export interface ExecEnv {
   runcPath: string;
   runcArgs: string[];
   socketDir: string;
+  cgroupProcs?: string[];
 }
 
 export async function runExec(env: ExecEnv, containerId: string, o: ExecOptions): Promise<ExecHandle> {
@@ -71,6 +72,7 @@ export async function runExec(env: ExecEnv, containerId: string, o: ExecOptions)
         stdin: o.stdin,
         tty: o.tty,
         exec: { processSpecPath: specPath, attach },
+        ...(env.cgroupProcs ? { cgroupProcs: env.cgroupProcs } : {}),
       },
       {
         onAttachReady: async () => {

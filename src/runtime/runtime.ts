@@ -14,7 +14,7 @@
 // Layout: EXEC_ROOT/runc (runc --root), EXEC_ROOT/conmon/<id> (symlink to the bundle; holds
 // conmon's attach socket), BUNDLE/{config.json,ctl,winsz,pidfile,conmon.pid}.
 import { mkdir, readFile, rm, writeFile, rename, open } from "node:fs/promises";
-import { constants as fsConstants } from "node:fs";
+import { constants as fsConstants, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Logger } from "pino";
 import { fsyncPath } from "../content/fs-util.js";
@@ -60,12 +60,26 @@ export class Runtime {
   readonly runc: Runc;
   readonly conmonPath: string;
   readonly #logger: Logger;
+  readonly #monitorProcs: string[];
 
-  constructor(o: { execRoot: string; runcPath?: string; conmonPath?: string; logger: Logger }) {
+  /**
+   * `monitorCgroup` (default "skiff-conmon"; false: none) is the cgroup the conmon processes
+   * move to, out of the server's own, so that stopping the server's cgroup (a systemd unit)
+   * leaves the monitors, and with them the exit codes, alive.
+   */
+  constructor(o: {
+    execRoot: string;
+    runcPath?: string;
+    conmonPath?: string;
+    logger: Logger;
+    monitorCgroup?: string | false;
+  }) {
     this.execRoot = o.execRoot;
     this.runc = new Runc({ path: o.runcPath ?? DEFAULT_RUNC_PATH, root: join(o.execRoot, "runc") });
     this.conmonPath = o.conmonPath ?? DEFAULT_CONMON_PATH;
     this.#logger = o.logger;
+    this.#monitorProcs =
+      o.monitorCgroup === false ? [] : monitorProcsFiles(o.monitorCgroup ?? "skiff-conmon");
   }
 
   get socketDir(): string {
@@ -114,6 +128,7 @@ export class Runtime {
       stdin: o.stdin,
       tty: o.tty,
       leaveStdinOpen: o.leaveStdinOpen ?? true,
+      cgroupProcs: this.#monitorProcs,
     });
     this.#logger.debug({ id, pid: proc.pid, ms: Date.now() - started }, "container created");
     return { pid: proc.pid, conmonPid: proc.conmonPid };
@@ -206,6 +221,7 @@ export class Runtime {
         runcPath: this.runc.path,
         runcArgs: this.runc.globalArgs(),
         socketDir: this.socketDir,
+        cgroupProcs: this.#monitorProcs,
       },
       id,
       o,
@@ -221,6 +237,18 @@ export class Runtime {
       return undefined;
     }
   }
+}
+
+/**
+ * The cgroup.procs files that place a process in cgroup `name` for the hierarchies that track
+ * services: the unified one (cgroup v2, or v1 hybrid's "unified") and v1's "name=systemd".
+ */
+function monitorProcsFiles(name: string): string[] {
+  const root = "/sys/fs/cgroup";
+  if (existsSync(join(root, "cgroup.controllers"))) return [join(root, name, "cgroup.procs")];
+  return ["systemd", "unified"]
+    .filter((h) => existsSync(join(root, h, "cgroup.procs")))
+    .map((h) => join(root, h, name, "cgroup.procs"));
 }
 
 // conmon refuses sizes outside 0..1000.
