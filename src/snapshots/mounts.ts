@@ -51,10 +51,18 @@ export async function mountOverlay(o: OverlayOptions): Promise<void> {
   await run("mount", ["-t", "overlay", "overlay", "-o", options, o.target], o.cwd);
 }
 
-/** Unmounts `target` if it is mounted; lazily when busy would not help, so a busy mount is an error. */
-export async function unmount(target: string): Promise<void> {
+/**
+ * Unmounts `target` if it is mounted. A busy mount is an error, unless `lazy` (for leftovers
+ * nobody should be using): then it is detached now and freed when its last user goes.
+ */
+export async function unmount(target: string, o: { lazy?: boolean } = {}): Promise<void> {
   if (!(await isMountPoint(target))) return;
-  await run("umount", [target]);
+  try {
+    await run("umount", [target]);
+  } catch (err) {
+    if (!o.lazy) throw err;
+    await run("umount", ["-l", target]);
+  }
 }
 
 async function run(cmd: string, args: string[], cwd?: string): Promise<void> {

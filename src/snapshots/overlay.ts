@@ -310,11 +310,8 @@ export class OverlaySnapshotter {
     for (const name of await readdir(this.#dir)) {
       if (known.has(name)) continue;
       const dir = join(this.#dir, name);
-      for (const m of [...mounts]
-        .filter((p) => p.startsWith(`${dir}/`))
-        .sort()
-        .reverse())
-        await unmount(m);
+      const inside = [...mounts].filter((p) => p.startsWith(`${dir}/`));
+      for (const m of inside.sort().reverse()) await unmount(m, { lazy: true });
       await rm(dir, { recursive: true, force: true });
     }
   }

@@ -80,7 +80,9 @@ describe.runIf(isRoot)("applyLayer", () => {
       { name: "up", type: "symlink" as const, linkname: "../outside" },
       { name: "up/x", body: "evil" },
     ];
-    await expect(apply(tar)).rejects.toThrow(/refusing tar entry "up\/x": a symlink in its path points outside/);
+    await expect(apply(tar)).rejects.toThrow(
+      /refusing tar entry "up\/x": a symlink in its path points outside/,
+    );
     expect(await readdir(outside)).toEqual([]);
   });
 
@@ -137,7 +139,10 @@ describe.runIf(isRoot)("applyLayer", () => {
   });
 
   it("replaces a directory by a file and a file by a directory", async () => {
-    await apply([{ name: "d/x", body: "x" }, { name: "f", body: "f" }]);
+    await apply([
+      { name: "d/x", body: "x" },
+      { name: "f", body: "f" },
+    ]);
     await apply([
       { name: "d", body: "now a file" },
       { name: "f/", type: "directory" },

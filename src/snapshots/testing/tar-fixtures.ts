@@ -23,6 +23,11 @@ export const FIXED_MTIME = new Date("2024-01-02T03:04:05Z");
 
 export async function makeTar(entries: readonly FixtureEntry[]): Promise<Buffer> {
   const pack = tarStream.pack();
+  // Read while writing: the pack stops calling back when its buffer is full.
+  const chunks: Buffer[] = [];
+  const collected = (async () => {
+    for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(chunk);
+  })();
   for (const e of entries) {
     const type = e.type ?? "file";
     const header = {
@@ -43,8 +48,7 @@ export async function makeTar(entries: readonly FixtureEntry[]): Promise<Buffer>
     });
   }
   pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(chunk);
+  await collected;
   return Buffer.concat(chunks);
 }
 
@@ -80,4 +84,15 @@ export async function readTar(
   stream.pipe(extract as unknown as NodeJS.WritableStream);
   await done;
   return out;
+}
+
+/** The layers of the kill -9 test: a small base and a ~2 MB layer of 2000 files. */
+export async function crashLayers(): Promise<LayerSource[]> {
+  const base = await makeTar([
+    { name: "etc/base", body: "base" },
+    { name: "etc/old", body: "old" },
+  ]);
+  const files: FixtureEntry[] = [{ name: "etc/.wh.old" }];
+  for (let i = 0; i < 2000; i++) files.push({ name: `data/d${i % 50}/f${i}`, body: "z".repeat(1000) });
+  return [layerSource(base), layerSource(await makeTar(files), { gzip: true })];
 }
