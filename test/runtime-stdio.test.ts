@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { requireTool } from "./support/tools.js";
-import { Runtime, readStats, type AttachStream } from "../src/runtime/runtime.js";
+import { Runtime, readLogs, readStats, type AttachStream } from "../src/runtime/runtime.js";
 import {
   makeBusyboxRootfs,
   containerFixture,
@@ -70,6 +70,22 @@ describe.skipIf(!ready)("Runtime stdio, exec, stats and top", () => {
     expect(rec.out()).toBe("out\n");
     expect(rec.err()).toBe("err\n");
     expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
+  });
+
+  it("follows a running container's log until it exits, from a new Runtime too", async () => {
+    const f = fixture(["sh", "-c", "for i in 1 2 3; do echo line$i; sleep 0.2; done; echo bye >&2"]);
+    await runtime.create(f.id, f.create);
+    await runtime.start(f.id);
+    const again = new Runtime({ execRoot: runtime.execRoot, logger: pino({ level: "silent" }) });
+    const attached = record(await again.attach(f.create.bundleDir));
+    const exited = again.waitExit(f.create.exitDir, f.id);
+    const lines: string[] = [];
+    for await (const e of readLogs(f.create.logPath, { follow: true, stopWhen: exited })) {
+      lines.push(`${e.stream}:${e.line.toString()}`);
+    }
+    expect(lines).toEqual(["stdout:line1\n", "stdout:line2\n", "stdout:line3\n", "stderr:bye\n"]);
+    await attached.closed;
+    expect(attached.err()).toBe("bye\n");
   });
 
   it("passes stdin through attach; closing stdin ends the container's input", async () => {
