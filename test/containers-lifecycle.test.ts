@@ -342,8 +342,8 @@ describe.skipIf(!ready)("ContainerService with runc, conmon, overlayfs and CNI",
     stream?.on("data", (_s, d) => (out += d.toString()));
     await new Promise<void>((resolve) => stream?.on("close", () => resolve()));
     expect(out).toBe("still here\n");
-    await until(() => (next.execInspect(execId).Running ? undefined : true), "exec end");
-    expect(next.execInspect(execId).ExitCode).toBe(7);
+    // The stream closes only once the exit code is known.
+    expect(next.execInspect(execId)).toMatchObject({ Running: false, ExitCode: 7 });
 
     const waiting = next.wait("survivor", "not-running");
     await next.stop("survivor");

@@ -19,8 +19,21 @@ export class ContainerAttach extends EventEmitter implements AttachStream, Pendi
   #stdinClosed = false;
   #closed = false;
 
-  constructor(o: { stdout: boolean; stderr: boolean; stdin: boolean; connector: Connector }) {
+  readonly #settled: Promise<unknown> | undefined;
+
+  /**
+   * `settled`: when the process's end is recorded (an exec's exit code); the stream closes
+   * only after it, so a client that inspects on close sees the exit code.
+   */
+  constructor(o: {
+    stdout: boolean;
+    stderr: boolean;
+    stdin: boolean;
+    connector: Connector;
+    settled?: Promise<unknown>;
+  }) {
     super();
+    this.#settled = o.settled;
     this.#want = { stdout: o.stdout, stderr: o.stderr };
     this.#stdin = o.stdin;
     this.#connector = o.connector;
@@ -57,7 +70,10 @@ export class ContainerAttach extends EventEmitter implements AttachStream, Pendi
     }
     this.#inner = inner;
     inner.on("data", (stream, data) => this.push(stream, data));
-    inner.once("close", () => this.end());
+    inner.once("close", () => {
+      if (this.#settled) void this.#settled.finally(() => this.end());
+      else this.end();
+    });
     if (this.#stdin) for (const b of this.#pendingStdin) inner.write(b);
     this.#pendingStdin = [];
     if (this.#stdinClosed) inner.closeStdin();

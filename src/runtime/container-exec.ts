@@ -103,7 +103,7 @@ export class ExecRegistry<I extends ContainerImage = ContainerImage> {
       x.handle = handle;
       x.running = true;
       x.pid = handle.pid;
-      void handle
+      const settled = handle
         .wait()
         .then(
           (st) => {
@@ -118,6 +118,7 @@ export class ExecRegistry<I extends ContainerImage = ContainerImage> {
           x.running = false;
           void handle.cleanup().catch(() => undefined);
         });
+      void settled;
       if (o.detach || !handle.stream) return undefined;
       const inner = handle.stream;
       const a = new ContainerAttach({
@@ -125,6 +126,7 @@ export class ExecRegistry<I extends ContainerImage = ContainerImage> {
         stderr: cfg.AttachStderr !== false,
         stdin,
         connector: () => Promise.resolve(inner),
+        settled,
       });
       await a.connect(handle.execDir);
       return a;
