@@ -2,13 +2,14 @@
 // busybox, create/start/wait with exit codes and logs, kill, state, delete, a new Runtime after a
 // "server restart", OOM kills, and the latency of a `true` container.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { requireTool } from "./support/tools.js";
 import { Runtime } from "../src/runtime/runtime.js";
 import { readLogs, type LogEntry } from "../src/runtime/logs.js";
+import { buildSpec, readHostRlimits } from "../src/runtime/spec.js";
 import {
   makeBusyboxRootfs,
   containerFixture,
@@ -84,6 +85,47 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
     expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
     const out = (await collect(f.create.logPath)).map((e) => e.line.toString()).join("");
     expect(out).toMatch(/^Seccomp:\s+2\n1000\n1000\n$/);
+  });
+
+  it("honours a read-only rootfs, bind mounts, tmpfs, hostname and the host's network", async () => {
+    const shared = join(base, `shared-${Date.now()}`);
+    await mkdir(shared);
+    await writeFile(join(shared, "in.txt"), "from host\n");
+    const f = fixture([
+      "sh",
+      "-c",
+      [
+        "cat /ro/in.txt",
+        "echo written > /rw/out.txt",
+        "touch /ro/x 2>/dev/null && echo ro-writable",
+        "touch /etc/x 2>/dev/null && echo rootfs-writable",
+        "echo t > /scratch/t && echo tmpfs-ok",
+        "hostname",
+        "ls /sys/class/net | grep -qx lo && echo sys-ok",
+      ].join("; "),
+    ]);
+    f.create.spec = buildSpec({
+      rootfs,
+      readonlyRootfs: true,
+      args: f.create.spec.process.args,
+      env: f.create.spec.process.env,
+      user: { uid: 0, gid: 0 },
+      terminal: false,
+      hostname: "skiffhost",
+      mounts: [
+        { source: shared, destination: "/ro", readonly: true },
+        { source: shared, destination: "/rw", readonly: false },
+      ],
+      tmpfs: [{ destination: "/scratch", options: ["size=1m"] }],
+      cgroupsPath: f.create.spec.linux.cgroupsPath,
+      hostRlimits: readHostRlimits(),
+    });
+    await runtime.create(f.id, f.create);
+    await runtime.start(f.id);
+    expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
+    const out = (await collect(f.create.logPath)).map((e) => e.line.toString()).join("");
+    expect(out).toBe("from host\ntmpfs-ok\nskiffhost\nsys-ok\n");
+    expect(await readFile(join(shared, "out.txt"), "utf8")).toBe("written\n");
   });
 
   it("reports runc's error when the command does not exist", async () => {
