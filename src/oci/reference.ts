@@ -73,10 +73,10 @@ export function parseReference(input: string): ImageReference {
     if (!DOMAIN.test(domain)) throw new InvalidReferenceError();
   }
   if (domain === LEGACY_DEFAULT_DOMAIN) domain = DEFAULT_DOMAIN;
+  if (domain === DEFAULT_DOMAIN && !path.includes("/")) path = OFFICIAL_REPO_PREFIX + path;
   if (path !== path.toLowerCase() && isValidRepositoryName(path.toLowerCase())) {
     throw new InvalidReferenceError(`repository name (${path}) must be lowercase`);
   }
-  if (domain === DEFAULT_DOMAIN && !path.includes("/")) path = OFFICIAL_REPO_PREFIX + path;
   if (!isValidRepositoryName(path) || domain.length + 1 + path.length > 255)
     throw new InvalidReferenceError();
   const ref: ImageReference = { domain, path };
