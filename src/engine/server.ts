@@ -145,6 +145,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       closing ??= (async () => {
         shutdown.abort();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Streams ended by the abort leave keep-alive connections idle a moment later.
+        const sweep = setInterval(() => server.closeIdleConnections(), 25);
         server.closeIdleConnections();
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<void>((resolve) => {
@@ -152,6 +154,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         });
         await Promise.race([closed, timedOut]);
         clearTimeout(timer);
+        clearInterval(sweep);
         for (const socket of sockets) socket.destroy();
         await closed;
         await unlink(socketPath).catch(() => undefined);
