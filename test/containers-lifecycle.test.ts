@@ -209,6 +209,52 @@ describe.skipIf(!ready)("ContainerService with runc, conmon, overlayfs and CNI",
     await svc.remove("taken", { force: false, volumes: false });
   }, 30_000);
 
+  it("attaches before start (docker run -i): stdin in, output out, nothing missed; logs follow ends at exit", async () => {
+    const { Id } = await svc.create(
+      busybox("echo ready; tr a-z A-Z; echo oops >&2; exit 4", {
+        OpenStdin: true,
+        StdinOnce: true,
+        AttachStdin: true,
+      }),
+      {},
+    );
+    const stream = await svc.attach(Id, {
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      stream: true,
+      logs: false,
+    });
+    const got = { stdout: "", stderr: "" };
+    stream.on("data", (s, d) => (got[s] += d.toString()));
+    const closed = new Promise<void>((resolve) => stream.on("close", () => resolve()));
+    const exit = svc.wait(Id, "next-exit");
+    await svc.start(Id);
+    const followed = (async () => {
+      let text = "";
+      for await (const e of svc.logs(Id, { follow: true })) text += e.line.toString();
+      return text;
+    })();
+    stream.write(Buffer.from("hello\n"));
+    stream.closeStdin();
+    expect(await exit).toEqual({ StatusCode: 4 });
+    await closed;
+    expect(got).toEqual({ stdout: "ready\nHELLO\n", stderr: "oops\n" });
+    expect(await followed).toBe("ready\nHELLO\noops\n");
+    const replay = await svc.attach(Id, {
+      stdin: false,
+      stdout: true,
+      stderr: false,
+      stream: false,
+      logs: true,
+    });
+    let replayed = "";
+    replay.on("data", (_s, d) => (replayed += d.toString()));
+    await new Promise<void>((resolve) => replay.on("close", () => resolve()));
+    expect(replayed).toBe("ready\nHELLO\n");
+    await svc.remove(Id, { force: false, volumes: false });
+  }, 30_000);
+
   it("restarts with on-failure:2 twice, then leaves the container exited", async () => {
     const { Id } = await svc.create(
       busybox("echo run; exit 1", {
