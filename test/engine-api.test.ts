@@ -95,6 +95,50 @@ describe.skipIf(!haveDocker)("Docker Engine API with the real docker CLI", () =>
     expect(piped).toMatchObject({ code: 0, stdout: "line one\nline two\n" });
   });
 
+  it("gives raw TTY streams to run -it and exec -it under a real terminal", async () => {
+    if (!requireTool("script")) return;
+    const session = await run("script", ["-qec", "docker run --rm -it busybox echo from-tty", "/dev/null"], {
+      env: {
+        ...process.env,
+        DOCKER_HOST: `unix://${engine.socketPath}`,
+        DOCKER_CONFIG: join(work, "docker-config"),
+      },
+      timeoutMs: 30_000,
+    });
+    expect(session.code).toBe(0);
+    expect(session.stdout).toContain("from-tty");
+    await dockerOk(["run", "-d", "--name", "ttyhost", "busybox", "sleep"]);
+    const exec = await run("script", ["-qec", "docker exec -it ttyhost both", "/dev/null"], {
+      env: {
+        ...process.env,
+        DOCKER_HOST: `unix://${engine.socketPath}`,
+        DOCKER_CONFIG: join(work, "docker-config"),
+      },
+      timeoutMs: 30_000,
+    });
+    expect(exec.code).toBe(0);
+    // A TTY has one stream: what the process wrote to stderr arrives on the terminal too.
+    expect(exec.stdout).toContain("to-stdout");
+    expect(exec.stdout).toContain("to-stderr");
+    await dockerOk(["rm", "-f", "ttyhost"]);
+  });
+
+  it("serves top, stats, export, prune and system df", async () => {
+    await dockerOk(["run", "-d", "--name", "busy", "busybox", "sleep"]);
+    expect(await dockerOk(["top", "busy"])).toMatch(/PID\s+CMD\n1\s+sleep/);
+    expect(await dockerOk(["stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}", "busy"])).toMatch(
+      /^busy 1KiB/,
+    );
+    const exported = join(work, "busy.tar");
+    await dockerOk(["export", "-o", exported, "busy"]);
+    await dockerOk(["rm", "-f", "busy"]);
+    await dockerOk(["create", "--name", "idle", "busybox"]);
+    expect(await dockerOk(["container", "prune", "-f"])).toContain("Deleted Containers:");
+    expect(await dockerOk(["ps", "-aq"])).toBe("");
+    expect(await dockerOk(["system", "df", "--format", "{{.Type}}"])).toContain("Images");
+    expect(await dockerOk(["events", "--since", "1", "--until", "2"])).toBe("");
+  });
+
   it("runs detached, lists, logs, execs, stops and removes", async () => {
     const id = await dockerOk(["run", "-d", "--name", "sleeper", "busybox", "sleep"]);
     expect(id).toMatch(/^[0-9a-f]{64}$/);
@@ -154,6 +198,12 @@ describe.skipIf(!haveDocker)("Docker Engine API with the real docker CLI", () =>
     const broken = await docker(["pull", "127.0.0.1:5999/team/broken:v1"]);
     expect(broken.code).not.toBe(0);
     expect(broken.stderr).toContain("unexpected EOF");
+
+    // `docker run` of a missing image: create says 404, the CLI pulls, then creates again.
+    const autoPull = await docker(["run", "--rm", "127.0.0.1:5999/team/fresh:v3", "echo", "pulled-and-ran"]);
+    expect(autoPull).toMatchObject({ code: 0, stdout: "pulled-and-ran\n" });
+    expect(autoPull.stderr).toContain("Unable to find image '127.0.0.1:5999/team/fresh:v3' locally");
+    await dockerOk(["rmi", "127.0.0.1:5999/team/fresh:v3"]);
 
     await dockerOk(["tag", "127.0.0.1:5999/team/app:v1", "127.0.0.1:5999/team/app:v2"]);
     const push = await dockerOk(["push", "127.0.0.1:5999/team/app:v2"]);
