@@ -138,9 +138,10 @@ export async function startConmon(a: ConmonArgs, hooks: StartHooks = {}): Promis
   });
   spawned.catch(() => undefined);
   const messages = syncMessages(sync);
+  const start = attachFlow || moveFirst ? (child.stdio[4] as Writable) : undefined;
+  start?.on("error", () => undefined);
+  let heldBack = false; // conmon is alive, waiting for our second start message
   try {
-    const start = attachFlow || moveFirst ? (child.stdio[4] as Writable) : undefined;
-    start?.on("error", () => undefined);
     if (moveFirst && child.pid !== undefined) await moveToCgroup(child.pid, a.cgroupProcs ?? []);
     if (start !== undefined && !attachFlow) start.end("0");
     if (start !== undefined && attachFlow) {
@@ -149,7 +150,9 @@ export async function startConmon(a: ConmonArgs, hooks: StartHooks = {}): Promis
       const attachMsg = await Promise.race([syncMessages(attachPipe).next(), spawned]);
       attachPipe.destroy();
       if (attachMsg.done) throw failed(undefined);
+      heldBack = true;
       await hooks.onAttachReady?.();
+      heldBack = false;
       start.end("0"); // second read: the process may start now
     }
     const first = await Promise.race([messages.next(), spawned]);
@@ -175,7 +178,22 @@ export async function startConmon(a: ConmonArgs, hooks: StartHooks = {}): Promis
     return { pid, conmonPid, exitCode };
   } catch (err) {
     sync.destroy();
+    if (heldBack) {
+      // conmon may be holding the exec back for an attach that failed: end it rather than
+      // let the process run unattended.
+      const pid = Number((await readFile(a.conmonPidFile, "utf8").catch(() => "")).trim());
+      if (Number.isInteger(pid) && pid > 1) killQuietly(pid);
+    }
+    start?.destroy();
     throw err;
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
   }
 }
 
