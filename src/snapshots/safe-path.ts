@@ -2,8 +2,10 @@
 // while writing (the idea of Go's securejoin): every parent component is lstat'ed; a symlink is
 // resolved by us, as the container would see it (absolute targets start again at the root), and
 // a relative target that climbs above the root refuses the entry. The caller then writes to the
-// resulting path, whose parents are all real directories.
-import { lstat, mkdir, readlink } from "node:fs/promises";
+// resulting path, whose parents are all real directories. File system calls are synchronous:
+// an unpack makes tens of thousands of tiny ones, and a thread-pool round trip for each made
+// it several times slower than GNU tar (measured on a 50 MB, 3000-file layer).
+import { lstatSync, mkdirSync, readlinkSync, type Stats } from "node:fs";
 import { posix } from "node:path";
 import { UnsafeEntryError } from "./errors.js";
 
@@ -54,11 +56,11 @@ export class RootResolver {
    * Resolves the directory `dir` (a clean relative path) to a real directory inside the root,
    * creating missing components (mode 0755) as tar does. `entry` names the tar entry in errors.
    */
-  async resolveDir(dir: string, entry: string): Promise<string> {
+  resolveDir(dir: string, entry: string): string {
     if (dir === "") return "";
     const cached = this.#dirs.get(dir);
     if (cached !== undefined) return cached;
-    const resolved = await this.#walk(dir, entry, true);
+    const resolved = this.#walk(dir, entry, true);
     this.#dirs.set(dir, resolved);
     return resolved;
   }
@@ -67,7 +69,7 @@ export class RootResolver {
    * Resolves a hardlink target: it must already exist inside the root, and no component on the
    * way may be a symlink (a link through a symlink could reach anything the symlink names).
    */
-  async resolveLinkTarget(target: string, entry: string): Promise<string> {
+  resolveLinkTarget(target: string, entry: string): string {
     let rel: string;
     try {
       rel = cleanEntryName(target);
@@ -78,7 +80,7 @@ export class RootResolver {
     const parts = rel.split("/");
     for (let i = 1; i <= parts.length; i++) {
       const partial = parts.slice(0, i).join("/");
-      const st = await lstat(this.abs(partial)).catch(() => undefined);
+      const st = lstatOrUndefined(this.abs(partial));
       if (st === undefined) {
         throw new UnsafeEntryError(entry, `hardlink target ${JSON.stringify(target)} does not exist`);
       }
@@ -95,7 +97,7 @@ export class RootResolver {
     return rel;
   }
 
-  async #walk(dir: string, entry: string, create: boolean): Promise<string> {
+  #walk(dir: string, entry: string, create: boolean): string {
     const queue = dir.split("/");
     const done: string[] = [];
     let links = 0;
@@ -111,17 +113,14 @@ export class RootResolver {
       }
       const rel = [...done, part].join("/");
       const path = this.abs(rel);
-      const st = await lstat(path).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === "ENOENT") return undefined;
-        throw err;
-      });
+      const st = lstatOrUndefined(path);
       if (st === undefined) {
         if (!create) throw new UnsafeEntryError(entry, `parent ${rel} does not exist`);
-        await mkdir(path, { mode: 0o755 });
+        mkdirSync(path, { mode: 0o755 });
         done.push(part);
       } else if (st.isSymbolicLink()) {
         if (++links > MAX_LINKS) throw new UnsafeEntryError(entry, "too many levels of symbolic links");
-        const target = await readlink(path);
+        const target = readlinkSync(path);
         if (posix.isAbsolute(target)) done.length = 0;
         queue.unshift(...target.split("/"));
       } else if (st.isDirectory()) {
@@ -131,5 +130,15 @@ export class RootResolver {
       }
     }
     return done.join("/");
+  }
+}
+
+/** lstat that says "absent" for ENOENT instead of throwing. */
+export function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
   }
 }

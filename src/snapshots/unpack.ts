@@ -3,26 +3,29 @@
 // write), and whiteouts are applied as deletions — when the root is an overlay mount of the
 // parent chain with the new layer as upper dir, the kernel records those deletions as overlay
 // whiteouts in the new layer. PAX extended attributes (e.g. file capabilities) are not applied.
+// File system calls are synchronous for speed (see safe-path.ts); only data arrival, process
+// spawns (mknod, mkfifo) and recursive removals yield to the event loop.
 import { execFile } from "node:child_process";
 import {
-  chmod,
-  lchown,
-  link,
-  lstat,
-  lutimes,
-  mkdir,
-  open,
-  readdir,
-  rm,
-  symlink,
-  unlink,
-} from "node:fs/promises";
+  chmodSync,
+  closeSync,
+  lchownSync,
+  linkSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  symlinkSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import * as tarStream from "tar-stream";
 import { UnsafeEntryError } from "./errors.js";
-import { RootResolver, cleanEntryName } from "./safe-path.js";
+import { RootResolver, cleanEntryName, lstatOrUndefined } from "./safe-path.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -57,7 +60,7 @@ export async function applyLayer(tar: Readable, root: string): Promise<UnpackSta
     throw err;
   }
   await piping;
-  await applier.finish();
+  applier.finish();
   return { entries: applier.entries };
 }
 
@@ -86,12 +89,12 @@ class LayerApplier {
   async #apply(h: tarStream.Header, body: Body): Promise<void> {
     const name = cleanEntryName(h.name);
     if (name === "") {
-      if (h.type === "directory") await this.#setMeta("", h, true);
+      if (h.type === "directory") this.#setMeta("", h, true);
       return;
     }
     const slash = name.lastIndexOf("/");
     const base = name.slice(slash + 1);
-    const dir = await this.#r.resolveDir(slash < 0 ? "" : name.slice(0, slash), h.name);
+    const dir = this.#r.resolveDir(slash < 0 ? "" : name.slice(0, slash), h.name);
     const rel = dir === "" ? base : `${dir}/${base}`;
 
     if (base === OPAQUE) return this.#makeOpaque(dir);
@@ -102,12 +105,12 @@ class LayerApplier {
     }
 
     const path = this.#r.abs(rel);
-    const existing = await lstat(path).catch(() => undefined);
+    const existing = lstatOrUndefined(path);
     this.#markWritten(rel);
     if (h.type === "directory") {
       if (existing && !existing.isDirectory()) await this.#remove(rel);
-      if (!existing || !existing.isDirectory()) await mkdir(path, { mode: 0o700 });
-      await this.#setMeta(rel, h, true);
+      if (!existing || !existing.isDirectory()) mkdirSync(path, { mode: 0o700 });
+      this.#setMeta(rel, h, true);
       return;
     }
     if (existing) await this.#remove(rel);
@@ -119,11 +122,11 @@ class LayerApplier {
         break;
       }
       case "symlink":
-        await symlink(h.linkname ?? "", path);
+        symlinkSync(h.linkname ?? "", path);
         break;
       case "link": {
-        const target = await this.#r.resolveLinkTarget(h.linkname ?? "", h.name);
-        await link(this.#r.abs(target), path);
+        const target = this.#r.resolveLinkTarget(h.linkname ?? "", h.name);
+        linkSync(this.#r.abs(target), path);
         return; // a hard link shares the target's inode and metadata
       }
       case "character-device":
@@ -141,7 +144,7 @@ class LayerApplier {
       default:
         throw new UnsafeEntryError(h.name, `unsupported tar entry type ${String(h.type)}`);
     }
-    await this.#setMeta(rel, h, false);
+    this.#setMeta(rel, h, false);
   }
 
   // A path and its parents (created implicitly or not) belong to this layer.
@@ -151,50 +154,54 @@ class LayerApplier {
     }
   }
 
-  async #setMeta(rel: string, h: tarStream.Header, isDir: boolean): Promise<void> {
+  #setMeta(rel: string, h: tarStream.Header, isDir: boolean): void {
     const path = this.#r.abs(rel);
-    await lchown(path, h.uid ?? 0, h.gid ?? 0);
+    lchownSync(path, h.uid ?? 0, h.gid ?? 0);
     const mtime = h.mtime ?? new Date(0);
     if (h.type === "symlink") {
-      await lutimes(path, mtime, mtime);
+      lutimesSync(path, mtime, mtime);
       return;
     }
     // After chown, which clears setuid/setgid bits.
-    await chmod(path, (h.mode ?? (isDir ? 0o755 : 0o644)) & 0o7777);
+    chmodSync(path, (h.mode ?? (isDir ? 0o755 : 0o644)) & 0o7777);
     if (isDir) this.#dirTimes.push({ path, mtime });
-    else await lutimes(path, mtime, mtime);
+    else lutimesSync(path, mtime, mtime);
   }
 
   // rm -rf of a path of the merged view; in an overlay mount the kernel turns it into a whiteout.
   async #remove(rel: string): Promise<void> {
-    const st = await lstat(this.#r.abs(rel)).catch(() => undefined);
+    const st = lstatOrUndefined(this.#r.abs(rel));
     if (!st) return;
     if (st.isDirectory()) await rm(this.#r.abs(rel), { recursive: true, force: true });
-    else await unlink(this.#r.abs(rel));
+    else unlinkSync(this.#r.abs(rel));
     if (!st.isFile()) this.#r.invalidate();
   }
 
   // An opaque directory hides everything lower layers put in it; entries of this layer stay.
   async #makeOpaque(dir: string): Promise<void> {
-    const names = await readdir(this.#r.abs(dir)).catch(() => [] as string[]);
+    const names = lstatOrUndefined(this.#r.abs(dir))?.isDirectory() ? readdirSync(this.#r.abs(dir)) : [];
     for (const child of names) {
       const rel = dir === "" ? child : `${dir}/${child}`;
       if (!this.#written.has(rel)) await this.#remove(rel);
-      else if ((await lstat(this.#r.abs(rel))).isDirectory()) await this.#makeOpaque(rel);
+      else if (lstatOrUndefined(this.#r.abs(rel))?.isDirectory()) await this.#makeOpaque(rel);
     }
   }
 
-  async finish(): Promise<void> {
-    for (const { path, mtime } of this.#dirTimes.reverse()) await lutimes(path, mtime, mtime);
+  finish(): void {
+    for (const { path, mtime } of this.#dirTimes.reverse()) lutimesSync(path, mtime, mtime);
   }
 }
 
 // O_EXCL: never opens through a symlink or over an existing file (the caller removed it).
 async function writeFile(path: string, body: AsyncIterable<unknown>): Promise<void> {
-  const fh = await open(path, "wx", 0o600);
+  const fd = openSync(path, "wx", 0o600);
   try {
-    for await (const chunk of body) await fh.write(chunk as Uint8Array);
+    for await (const chunk of body) writeAll(fd, chunk as Uint8Array);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let off = 0; off < data.length;) off += writeSync(fd, data, off);
 }
