@@ -4,11 +4,12 @@
 // host's hard RLIMIT_NOFILE fails at container init). buildSpec is pure; readHostRlimits reads
 // the host side once. Seccomp: a Docker-like default denylist (runc-seccomp.ts) unless
 // `seccomp: "unconfined"` or privileged.
-import { readFileSync } from "node:fs";
+import { containerRlimits } from "./runc-rlimits.js";
 import { defaultSeccompProfile } from "./runc-seccomp.js";
 import type { OciMount, OciNamespace, OciResources, OciRlimit, OciSpec, OciUser } from "./oci-spec-types.js";
 
 export { resolveUser, UserNotFoundError, type ResolvedUser } from "./exec-user.js";
+export { parseProcLimits, readHostRlimits } from "./runc-rlimits.js";
 
 /** Docker's default capability set (moby oci/caps/defaults.go). */
 export const DOCKER_DEFAULT_CAPABILITIES: readonly string[] = [
@@ -115,7 +116,7 @@ export function buildSpec(o: SpecOptions): OciSpec {
       env: o.env,
       cwd: o.cwd !== undefined && o.cwd !== "" ? o.cwd : "/",
       capabilities: { bounding: caps, effective: caps, permitted: caps },
-      rlimits: rlimits(o.hostRlimits, o.ulimits ?? []),
+      rlimits: containerRlimits(o.hostRlimits, o.ulimits ?? []),
       noNewPrivileges: false,
       oomScoreAdj: 0,
     },
@@ -270,65 +271,4 @@ function capabilities(o: SpecOptions): string[] {
     ? caps.filter((c) => add.includes(c))
     : caps.filter((c) => !drop.includes(c));
   return caps;
-}
-
-function rlimits(host: OciRlimit[], ulimits: OciRlimit[]): OciRlimit[] {
-  const hostHard = new Map(host.map((l) => [l.type, l.hard]));
-  const out = new Map<string, OciRlimit>();
-  const nofile = hostHard.get("RLIMIT_NOFILE");
-  if (nofile !== undefined) out.set("RLIMIT_NOFILE", { type: "RLIMIT_NOFILE", hard: nofile, soft: nofile });
-  for (const u of ulimits) {
-    const cap = hostHard.get(u.type) ?? UNLIMITED;
-    // Docker's -1 means unlimited.
-    const hard = Math.min(u.hard < 0 ? UNLIMITED : u.hard, cap);
-    const soft = Math.min(u.soft < 0 ? UNLIMITED : u.soft, hard);
-    out.set(u.type, { type: u.type, hard, soft });
-  }
-  // An unlimited value cannot be written exactly; leaving the type out inherits the host's
-  // (unlimited) value, which is the same thing.
-  return [...out.values()].filter((l) => Number.isFinite(l.hard) && Number.isFinite(l.soft));
-}
-
-// /proc/self/limits row names → OCI rlimit types.
-const LIMIT_ROWS: Readonly<Record<string, string>> = {
-  "Max cpu time": "RLIMIT_CPU",
-  "Max file size": "RLIMIT_FSIZE",
-  "Max data size": "RLIMIT_DATA",
-  "Max stack size": "RLIMIT_STACK",
-  "Max core file size": "RLIMIT_CORE",
-  "Max resident set": "RLIMIT_RSS",
-  "Max processes": "RLIMIT_NPROC",
-  "Max open files": "RLIMIT_NOFILE",
-  "Max locked memory": "RLIMIT_MEMLOCK",
-  "Max address space": "RLIMIT_AS",
-  "Max file locks": "RLIMIT_LOCKS",
-  "Max pending signals": "RLIMIT_SIGPENDING",
-  "Max msgqueue size": "RLIMIT_MSGQUEUE",
-  "Max nice priority": "RLIMIT_NICE",
-  "Max realtime priority": "RLIMIT_RTPRIO",
-  "Max realtime timeout": "RLIMIT_RTTIME",
-};
-
-/** "unlimited" (RLIM_INFINITY, 2^64-1) has no exact JSON number in JavaScript: Infinity here. */
-const UNLIMITED = Number.POSITIVE_INFINITY;
-
-/** Parses /proc/<pid>/limits text into OCI rlimits (pure; see readHostRlimits). */
-export function parseProcLimits(text: string): OciRlimit[] {
-  const out: OciRlimit[] = [];
-  for (const line of text.split("\n")) {
-    for (const [row, type] of Object.entries(LIMIT_ROWS)) {
-      if (!line.startsWith(row + " ")) continue;
-      const fields = line.slice(row.length).trim().split(/\s+/);
-      const num = (s: string | undefined): number => (s === "unlimited" ? UNLIMITED : Number(s));
-      const soft = num(fields[0]);
-      const hard = num(fields[1]);
-      if (!Number.isNaN(soft) && !Number.isNaN(hard)) out.push({ type, soft, hard });
-    }
-  }
-  return out;
-}
-
-/** This process's rlimits: what a container may at most be given. */
-export function readHostRlimits(): OciRlimit[] {
-  return parseProcLimits(readFileSync("/proc/self/limits", "utf8"));
 }
