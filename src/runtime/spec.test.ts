@@ -88,7 +88,16 @@ describe("buildSpec", () => {
     expect(joined.mounts.find((m) => m.destination === "/sys")?.type).toBe("sysfs");
     const none = buildSpec(options({ isolatedNetwork: true }));
     expect(none.linux.namespaces).toContainEqual({ type: "network" });
+    expect(joined.linux.sysctl).toEqual({
+      "net.ipv4.ip_unprivileged_port_start": "0",
+      "net.ipv4.ping_group_range": "0 2147483647",
+    });
+    const custom = buildSpec(
+      options({ isolatedNetwork: true, sysctls: { "net.ipv4.ip_unprivileged_port_start": "80" } }),
+    );
+    expect(custom.linux.sysctl?.["net.ipv4.ip_unprivileged_port_start"]).toBe("80");
     const host = buildSpec(options());
+    expect(host.linux.sysctl).toBeUndefined();
     expect(host.linux.namespaces.some((n) => n.type === "network")).toBe(false);
     expect(host.mounts.find((m) => m.destination === "/sys")).toMatchObject({ type: "bind", source: "/sys" });
   });

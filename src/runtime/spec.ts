@@ -127,7 +127,7 @@ export function buildSpec(o: SpecOptions): OciSpec {
       namespaces: namespaces(o),
       resources: resources(o),
       ...(o.cgroupsPath !== undefined ? { cgroupsPath: o.cgroupsPath } : {}),
-      ...(o.sysctls && Object.keys(o.sysctls).length > 0 ? { sysctl: o.sysctls } : {}),
+      ...sysctls(o),
       ...(o.privileged === true
         ? {}
         : { maskedPaths: [...DOCKER_MASKED_PATHS], readonlyPaths: [...DOCKER_READONLY_PATHS] }),
@@ -136,6 +136,21 @@ export function buildSpec(o: SpecOptions): OciSpec {
   if (o.privileged !== true && o.seccomp !== "unconfined") spec.linux.seccomp = defaultSeccompProfile(caps);
   if (o.annotations) spec.annotations = o.annotations;
   return spec;
+}
+
+/**
+ * Docker (20.10+) lets unprivileged users bind low ports and ping in a container's own network
+ * namespace; the caller's sysctls win.
+ */
+function sysctls(o: SpecOptions): { sysctl?: Record<string, string> } {
+  const ownNetwork = o.netnsPath !== undefined || o.isolatedNetwork === true;
+  const all: Record<string, string> = {
+    ...(ownNetwork
+      ? { "net.ipv4.ip_unprivileged_port_start": "0", "net.ipv4.ping_group_range": "0 2147483647" }
+      : {}),
+    ...o.sysctls,
+  };
+  return Object.keys(all).length > 0 ? { sysctl: all } : {};
 }
 
 function namespaces(o: SpecOptions): OciNamespace[] {
