@@ -48,3 +48,15 @@ export function hashingTap(hash: Hash, onBytes?: (total: number) => void): Trans
   });
   return Object.assign(tap, { bytes: () => total });
 }
+
+/** A pass-through that reports the running byte count. */
+export function countingTap(onBytes: (total: number) => void): Transform {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      onBytes(total);
+      callback(null, chunk);
+    },
+  });
+}
