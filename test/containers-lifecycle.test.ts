@@ -353,6 +353,22 @@ describe.skipIf(!ready)("ContainerService with runc, conmon, overlayfs and CNI",
     await svc.remove(reader.Id, { force: false, volumes: true });
     expect(volumes.get("keep-data").Name).toBe("keep-data"); // named volumes stay
     await volumes.remove("keep-data", { force: false, inUseBy: [] });
+
+    // An empty volume mounted over an image directory starts with its contents, unless nocopy.
+    const copy = await svc.create(
+      busybox("grep -q '^app:' /etc/passwd", {
+        HostConfig: { Binds: ["copied:/etc", "empty:/home:nocopy"] },
+      }),
+      {},
+    );
+    const c = svc.wait(copy.Id, "next-exit");
+    await svc.start(copy.Id);
+    expect((await c).StatusCode).toBe(0);
+    expect(await readdir(volumes.get("copied").Mountpoint)).toContain("passwd");
+    expect(await readdir(volumes.get("empty").Mountpoint)).toEqual([]);
+    await svc.remove(copy.Id, { force: false, volumes: false });
+    await volumes.remove("copied", { force: false, inUseBy: [] });
+    await volumes.remove("empty", { force: false, inUseBy: [] });
   }, 30_000);
 
   it("is taken over by a new service: running containers keep running, exits while down are recorded", async () => {

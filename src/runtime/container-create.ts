@@ -85,6 +85,7 @@ async function resolveMounts<I extends ContainerImage>(
           rw: m.rw,
           mode: m.mode,
           propagation: "",
+          ...(m.noCopy === true ? { noCopy: true } : {}),
         });
         break;
       }

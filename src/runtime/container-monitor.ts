@@ -15,17 +15,22 @@ export function watchExit<I extends ContainerImage>(ctx: ContainerContext<I>, e:
   const ac = new AbortController();
   e.watcher = ac;
   const id = e.rec.id;
-  ctx.deps.runtime.waitExit(e.paths.exitDir, id, ac.signal, { persistDir: e.paths.persistDir }).then(
-    (status) => {
-      if (ac.signal.aborted) return;
-      void ctx
-        .locked(e, () => handleExit(ctx, e, status))
-        .catch((err: unknown) => ctx.logger.error({ id, err }, "handling a container exit failed"));
-    },
-    (err: unknown) => {
-      if (!ac.signal.aborted) ctx.logger.error({ id, err }, "waiting for a container exit failed");
-    },
-  );
+  ctx.deps.runtime
+    .waitExit(e.paths.exitDir, id, ac.signal, {
+      persistDir: e.paths.persistDir,
+      bundleDir: e.paths.bundle, // a conmon killed without writing the exit file ends the wait with 255
+    })
+    .then(
+      (status) => {
+        if (ac.signal.aborted) return;
+        void ctx
+          .locked(e, () => handleExit(ctx, e, status))
+          .catch((err: unknown) => ctx.logger.error({ id, err }, "handling a container exit failed"));
+      },
+      (err: unknown) => {
+        if (!ac.signal.aborted) ctx.logger.error({ id, err }, "waiting for a container exit failed");
+      },
+    );
 }
 
 /** Undoes what start set up, after the process ended (each step may fail alone). */

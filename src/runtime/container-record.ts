@@ -18,6 +18,8 @@ export interface MountSpec {
   mode: string; // as given: "ro", "z", "" …
   propagation: string; // "rprivate" for binds, "" otherwise
   tmpfsOptions?: string[];
+  /** Volume: do not fill it from the image's directory (`nocopy`). */
+  noCopy?: boolean;
 }
 
 export interface RecordState {

@@ -8,6 +8,7 @@ import type { ContainerImage } from "./container-deps.js";
 import { ContainerError } from "./container-errors.js";
 import { containerEnv } from "./container-env.js";
 import { watchExit } from "./container-monitor.js";
+import { copyUpIfEmpty } from "./container-volume-copy.js";
 import { resolveUser } from "./exec-user.js";
 import type { BindMount, TmpfsMount } from "./spec.js";
 import { buildSpec, readHostRlimits } from "./spec.js";
@@ -81,6 +82,7 @@ export async function startEntry<I extends ContainerImage>(
       const source =
         m.type === "volume" && m.name !== undefined ? await volumeSource(ctx, m.name, m.source) : m.source;
       if (m.type === "bind") await mkdir(source, { recursive: true }); // -v creates a missing host dir, as Docker does
+      if (m.type === "volume" && m.noCopy !== true) await copyUpIfEmpty(rootPath, m.destination, source);
       binds.push({ source, destination: m.destination, readonly: !m.rw });
     }
     const hc = rec.hostConfig;

@@ -23,6 +23,7 @@ export type MountRequest =
       rw: boolean;
       mode: string;
       labels?: Record<string, string>;
+      noCopy?: boolean;
     }
   | { type: "tmpfs"; destination: string; options: string[] };
 
@@ -91,7 +92,15 @@ export function parseBind(spec: string): MountRequest {
   }
   if (propagation !== "") throw invalidSpec(spec);
   checkVolumeName(source);
-  return { type: "volume", name: source, destination: checkDestination("volume", target), rw, mode };
+  const noCopy = mode.split(",").includes("nocopy");
+  return {
+    type: "volume",
+    name: source,
+    destination: checkDestination("volume", target),
+    rw,
+    mode,
+    ...(noCopy ? { noCopy } : {}),
+  };
 }
 
 /** One HostConfig.Mounts entry (`--mount`). */
@@ -148,6 +157,7 @@ export function parseMount(m: MountJSON): MountRequest {
         rw: m.ReadOnly !== true,
         mode: "",
         ...(labels ? { labels } : {}),
+        ...(m.VolumeOptions?.NoCopy === true ? { noCopy: true } : {}),
       };
     }
     case "tmpfs": {
