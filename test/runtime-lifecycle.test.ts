@@ -140,6 +140,17 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
     expect(String(error)).toMatch(/no such file or directory/);
   });
 
+  it("runs the same container again after delete: the log is appended, the old exit is not reused", async () => {
+    const f = fixture(["sh", "-c", "echo run; exit 2"]);
+    for (let i = 0; i < 2; i++) {
+      await runtime.create(f.id, f.create);
+      await runtime.start(f.id);
+      expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(2);
+      await runtime.delete(f.id, { force: false });
+    }
+    expect((await collect(f.create.logPath)).map((e) => e.line.toString())).toEqual(["run\n", "run\n"]);
+  });
+
   it("kills with SIGTERM and SIGKILL; exit codes are 128+signal", async () => {
     const term = fixture(["sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done"]);
     await runtime.create(term.id, term.create);
