@@ -93,8 +93,15 @@ export class SnapshotMetadata {
       .run(l.chainId, l.id, l.parent ?? null, l.diffId, l.size, new Date().toISOString());
   }
 
-  removeLayer(chainId: string): void {
-    this.#db.prepare("DELETE FROM layers WHERE chain_id = ?").run(chainId);
+  /** Deletes a layer row; false when another layer or an active snapshot still names it as parent. */
+  tryRemoveLayer(chainId: string): boolean {
+    try {
+      this.#db.prepare("DELETE FROM layers WHERE chain_id = ?").run(chainId);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === "SQLITE_CONSTRAINT_FOREIGNKEY") return false;
+      throw err;
+    }
   }
 
   active(key: string): ActiveRecord | undefined {

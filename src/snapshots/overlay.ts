@@ -181,7 +181,8 @@ export class OverlaySnapshotter {
     for (const layer of doomed) {
       const gone = await this.#locks.run(layer.chainId, async () => {
         if (this.#pinned.has(layer.chainId) || this.#hasChildren(layer.chainId)) return false;
-        this.#meta.removeLayer(layer.chainId);
+        // The foreign keys refuse it if a snapshot was created on it since the check above.
+        if (!this.#meta.tryRemoveLayer(layer.chainId)) return false;
         await rm(join(this.#dir, String(layer.id)), { recursive: true, force: true });
         return true;
       });

@@ -138,6 +138,20 @@ describe.runIf(isRoot)("applyLayer", () => {
     expect(await readdir(join(root, "opq/dir"))).toEqual(["new"]);
   });
 
+  it("refuses whiteouts of '.' and '..', and skips aufs metadata", async () => {
+    await apply([{ name: "keep/file", body: "x" }]);
+    for (const name of ["keep/.wh..", "keep/.wh...", ".wh...", ".wh."]) {
+      await expect(apply([{ name }])).rejects.toThrow(/whiteout of the directory itself or its parent/);
+    }
+    await apply([
+      { name: ".wh..wh.plnk/", type: "directory" },
+      { name: ".wh..wh.plnk/1.2", body: "aufs" },
+    ]);
+    expect(await readdir(root)).toEqual(["keep"]);
+    expect(await readdir(join(root, "keep"))).toEqual(["file"]);
+    expect(await readdir(base)).toEqual(["outside", "root"]);
+  });
+
   it("replaces a directory by a file and a file by a directory", async () => {
     await apply([
       { name: "d/x", body: "x" },

@@ -34,6 +34,7 @@ type Body = AsyncIterable<unknown> & { resume(): unknown };
 
 const WHITEOUT = ".wh.";
 const OPAQUE = ".wh..wh..opq";
+const AUFS_META = ".wh..wh.";
 
 export interface UnpackStats {
   entries: number;
@@ -94,12 +95,18 @@ class LayerApplier {
     }
     const slash = name.lastIndexOf("/");
     const base = name.slice(slash + 1);
+    // aufs metadata (.wh..wh.plnk, .wh..wh.aufs) in old layers: skipped, as Docker does.
+    if (base !== OPAQUE && name.split("/").some((p) => p.startsWith(AUFS_META))) return;
     const dir = this.#r.resolveDir(slash < 0 ? "" : name.slice(0, slash), h.name);
     const rel = dir === "" ? base : `${dir}/${base}`;
 
     if (base === OPAQUE) return this.#makeOpaque(dir);
     if (base.startsWith(WHITEOUT)) {
-      const victim = dir === "" ? base.slice(WHITEOUT.length) : `${dir}/${base.slice(WHITEOUT.length)}`;
+      const target = base.slice(WHITEOUT.length);
+      if (target === "" || target === "." || target === "..") {
+        throw new UnsafeEntryError(h.name, "whiteout of the directory itself or its parent");
+      }
+      const victim = dir === "" ? target : `${dir}/${target}`;
       if (!this.#written.has(victim)) await this.#remove(victim);
       return;
     }
