@@ -119,6 +119,16 @@ export function containerRoutes(services: EngineServices): Route[] {
     sendEmpty(ex, 204);
   };
 
+  const pause = async (ex: Exchange) => {
+    await containers.pause(id(ex));
+    sendEmpty(ex, 204);
+  };
+
+  const unpause = async (ex: Exchange) => {
+    await containers.unpause(id(ex));
+    sendEmpty(ex, 204);
+  };
+
   const rename = async (ex: Exchange) => {
     await containers.rename(id(ex), validContainerName(requiredParam(ex.query, "name")));
     sendEmpty(ex, 204);
@@ -198,6 +208,8 @@ export function containerRoutes(services: EngineServices): Route[] {
     route("container.stop", "POST", c("/stop"), stop),
     route("container.restart", "POST", c("/restart"), restart),
     route("container.kill", "POST", c("/kill"), kill),
+    route("container.pause", "POST", c("/pause"), pause),
+    route("container.unpause", "POST", c("/unpause"), unpause),
     route("container.rename", "POST", c("/rename"), rename),
     route("container.resize", "POST", c("/resize"), resize),
     route("container.remove", "DELETE", c(""), remove),

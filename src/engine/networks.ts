@@ -1,5 +1,6 @@
 // The three networks every container can join: `bridge` (the engine's CNI bridge), `host`
 // and `none`. They are fixed; creating more is not supported.
+import { createHash } from "node:crypto";
 import { EngineError, notFound } from "./errors.js";
 import { filtersParam } from "./params.js";
 import { sendJson } from "./reply.js";
@@ -12,8 +13,8 @@ const NETWORKS = [
 ] as const;
 
 function networkId(name: string): string {
-  // Stable 64-hex IDs, so `docker network ls` shows the same ID every time.
-  return Buffer.from(name.padEnd(32, "\0")).toString("hex").slice(0, 64);
+  // Stable IDs, so `docker network ls` shows the same ID every time.
+  return createHash("sha256").update(`skiff-network:${name}`).digest("hex");
 }
 
 /** Docker's Network document for one of the fixed networks. */

@@ -49,6 +49,8 @@ export type EngineContainers = Pick<
   | "start"
   | "stop"
   | "kill"
+  | "pause"
+  | "unpause"
   | "restart"
   | "remove"
   | "rename"

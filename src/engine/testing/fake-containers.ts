@@ -124,6 +124,16 @@ export class FakeContainers implements EngineContainers {
     c.process.kill(signal ?? "SIGKILL");
   }
 
+  async pause(ref: string): Promise<void> {
+    this.#find(ref);
+    throw new EngineError(409, "pause is not faked");
+  }
+
+  async unpause(ref: string): Promise<void> {
+    this.#find(ref);
+    throw new EngineError(409, "unpause is not faked");
+  }
+
   async restart(ref: string): Promise<void> {
     const c = this.#find(ref);
     c.process.kill("SIGTERM");
