@@ -60,17 +60,22 @@ async function skiffTarget(): Promise<Target> {
 async function dockerTarget(): Promise<Target> {
   const dockerd: Dockerd = await startDockerd();
   const work = join(dockerd.socketPath, "..");
+  const env = {
+    ...process.env,
+    DOCKER_HOST: `unix://${dockerd.socketPath}`,
+    DOCKER_CONFIG: join(work, "config"),
+  };
   return {
     name: "docker",
-    env: { ...process.env, DOCKER_HOST: `unix://${dockerd.socketPath}`, DOCKER_CONFIG: join(work, "config") },
+    env,
     owns: (p) =>
       p.pid === dockerd.pid ||
       (["containerd", "containerd-shim-runc-v2", "containerd-shim", "docker-proxy"].includes(p.comm) &&
         p.cmdline.includes(work)),
     async stop() {
-      const ids = await run(docker, ["ps", "-aq"], { env: this.env });
+      const ids = await run(docker, ["ps", "-aq"], { env });
       const list = ids.stdout.split("\n").filter(Boolean);
-      if (list.length > 0) await run(docker, ["rm", "-f", ...list], { env: this.env, timeoutMs: 120_000 });
+      if (list.length > 0) await run(docker, ["rm", "-f", ...list], { env, timeoutMs: 120_000 });
       await dockerd.stop();
     },
   };
@@ -94,7 +99,9 @@ async function measure(target: Target, tar: string): Promise<EngineResult> {
   log(`${target.name}: ${DETACHED} detached in ${fmt(detachedMs)} ms`);
   await new Promise((r) => setTimeout(r, 2000)); // let the processes settle
   const memory = await engineMemory(target.owns);
-  log(`${target.name}: memory with ${DETACHED} containers ${fmt(memory.totalMiB)} MiB ${JSON.stringify(memory.byName)}`);
+  log(
+    `${target.name}: memory with ${DETACHED} containers ${fmt(memory.totalMiB)} MiB ${JSON.stringify(memory.byName)}`,
+  );
   return { runMs, detachedMs, memory, idleMiB };
 }
 
@@ -107,7 +114,8 @@ async function main(): Promise<void> {
     for (const start of [skiffTarget, dockerTarget]) {
       const target = await start();
       try {
-        if (args.only === undefined || args.only === target.name) results[target.name] = await measure(target, tar);
+        if (args.only === undefined || args.only === target.name)
+          results[target.name] = await measure(target, tar);
       } finally {
         await target.stop();
       }
@@ -119,10 +127,34 @@ async function main(): Promise<void> {
   const k = results.docker;
   const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? `${fmt(a / b, 2)}×` : "–");
   const rows = [
-    ["`docker run --rm busybox true`, median (ms)", fmt(s && median(s.runMs)), fmt(k && median(k.runMs)), ratio(s && median(s.runMs), k && median(k.runMs)), "≤ 0.5×"],
-    ["`docker run --rm busybox true`, p95 (ms)", fmt(s && p95(s.runMs)), fmt(k && p95(k.runMs)), ratio(s && p95(s.runMs), k && p95(k.runMs)), ""],
-    [`start ${DETACHED} detached containers (s)`, fmt(s && s.detachedMs / 1000, 2), fmt(k && k.detachedMs / 1000, 2), ratio(s?.detachedMs, k?.detachedMs), "≤ 0.4×"],
-    [`engine memory with ${DETACHED} containers (MiB)`, fmt(s?.memory.totalMiB), fmt(k?.memory.totalMiB), ratio(s?.memory.totalMiB, k?.memory.totalMiB), "≤ 0.25×"],
+    [
+      "`docker run --rm busybox true`, median (ms)",
+      fmt(s && median(s.runMs)),
+      fmt(k && median(k.runMs)),
+      ratio(s && median(s.runMs), k && median(k.runMs)),
+      "≤ 0.5×",
+    ],
+    [
+      "`docker run --rm busybox true`, p95 (ms)",
+      fmt(s && p95(s.runMs)),
+      fmt(k && p95(k.runMs)),
+      ratio(s && p95(s.runMs), k && p95(k.runMs)),
+      "",
+    ],
+    [
+      `start ${DETACHED} detached containers (s)`,
+      fmt(s && s.detachedMs / 1000, 2),
+      fmt(k && k.detachedMs / 1000, 2),
+      ratio(s?.detachedMs, k?.detachedMs),
+      "≤ 0.4×",
+    ],
+    [
+      `engine memory with ${DETACHED} containers (MiB)`,
+      fmt(s?.memory.totalMiB),
+      fmt(k?.memory.totalMiB),
+      ratio(s?.memory.totalMiB, k?.memory.totalMiB),
+      "≤ 0.25×",
+    ],
     ["engine memory idle (MiB)", fmt(s?.idleMiB), fmt(k?.idleMiB), ratio(s?.idleMiB, k?.idleMiB), ""],
   ];
   console.log(markdownTable(["measure", "Skiff", "Docker", "ratio", "target"], rows));

@@ -34,7 +34,12 @@ describe.skipIf(!haveTools)("images through the docker CLI", () => {
 
   it("imports a rootfs tarball as an image with its --change instructions", async () => {
     expect(await dockerOk("images", "--format", "{{.Repository}}:{{.Tag}}")).toBe("busybox:latest");
-    const config = await dockerOk("inspect", "-f", "{{json .Config.Cmd}} {{json .Config.Env}} {{.Os}}", "busybox");
+    const config = await dockerOk(
+      "inspect",
+      "-f",
+      "{{json .Config.Cmd}} {{json .Config.Env}} {{.Os}}",
+      "busybox",
+    );
     expect(config).toBe('["sh"] ["PATH=/bin"] linux');
     expect(await dockerOk("history", "--format", "{{.CreatedBy}}", "busybox")).toMatch(/Imported from -|^$/);
     expect(await dockerOk("run", "--rm", "busybox", "echo", "imported")).toBe("imported");
@@ -54,7 +59,9 @@ describe.skipIf(!haveTools)("images through the docker CLI", () => {
     const pull = await dockerOk("pull", ref);
     expect(pull).toContain(`Digest: ${digest}`);
     expect(pull).toContain(`Status: Downloaded newer image for ${ref}`);
-    expect(await dockerOk("inspect", "-f", "{{index .RepoDigests 0}}", ref)).toBe(`${registry}/tools/busybox@${digest}`);
+    expect(await dockerOk("inspect", "-f", "{{index .RepoDigests 0}}", ref)).toBe(
+      `${registry}/tools/busybox@${digest}`,
+    );
     expect(await dockerOk("run", "--rm", ref, "echo", "pulled")).toBe("pulled");
     // A wrong password is refused by the registry, and the CLI says so.
     const denied = await engine.docker(["login", "--username", "skiff", "--password-stdin", registry], {
@@ -92,7 +99,15 @@ describe.skipIf(!haveTools)("images through the docker CLI", () => {
   });
 
   it("commits a container's changes and runs the new image", async () => {
-    await dockerOk("run", "--name", "builder", "busybox", "sh", "-c", "echo committed > /marker && rm /bin/true");
+    await dockerOk(
+      "run",
+      "--name",
+      "builder",
+      "busybox",
+      "sh",
+      "-c",
+      "echo committed > /marker && rm /bin/true",
+    );
     await dockerOk("commit", "--change", 'CMD ["cat", "/marker"]', "builder", "mine:v1");
     expect(await dockerOk("run", "--rm", "mine:v1")).toBe("committed");
     // The deletion became a whiteout in the new layer.

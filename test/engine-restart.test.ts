@@ -30,15 +30,35 @@ describe.skipIf(!haveTools)("a kill -9 of the server", () => {
   });
 
   it("leaves containers running and records exits that happen while it is down", async () => {
-    await dockerOk("run", "-d", "--name", "survivor", "busybox", "sh", "-c", "echo before; trap 'exit 0' TERM; while true; do sleep 0.1; done");
-    await dockerOk("run", "-d", "--name", "short", "busybox", "sh", "-c", "read x < /dev/null; sleep 2; echo done; exit 42");
+    await dockerOk(
+      "run",
+      "-d",
+      "--name",
+      "survivor",
+      "busybox",
+      "sh",
+      "-c",
+      "echo before; trap 'exit 0' TERM; while true; do sleep 0.1; done",
+    );
+    await dockerOk(
+      "run",
+      "-d",
+      "--name",
+      "short",
+      "busybox",
+      "sh",
+      "-c",
+      "read x < /dev/null; sleep 2; echo done; exit 42",
+    );
     await engine.server.kill9();
     await new Promise((r) => setTimeout(r, 3000)); // "short" exits while no server runs
     await engine.server.restart();
     await engine.waitReady();
 
     expect(await dockerOk("ps", "--format", "{{.Names}}")).toBe("survivor");
-    expect(await dockerOk("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "short")).toBe("exited 42");
+    expect(await dockerOk("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "short")).toBe(
+      "exited 42",
+    );
     expect(await dockerOk("logs", "short")).toBe("done");
     expect(await dockerOk("logs", "survivor")).toBe("before");
     expect(await dockerOk("exec", "survivor", "echo", "still here")).toBe("still here");

@@ -20,11 +20,16 @@ export async function startDockerd(): Promise<Dockerd> {
   const child = spawn(
     "dockerd",
     [
-      "--data-root", join(work, "data"),
-      "--exec-root", join(work, "exec"),
-      "--pidfile", join(work, "dockerd.pid"),
-      "-H", `unix://${socketPath}`,
-      "--storage-driver", "overlay2",
+      "--data-root",
+      join(work, "data"),
+      "--exec-root",
+      join(work, "exec"),
+      "--pidfile",
+      join(work, "dockerd.pid"),
+      "-H",
+      `unix://${socketPath}`,
+      "--storage-driver",
+      "overlay2",
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -44,7 +44,10 @@ export async function startEngineStack(
   await mkdir(config.execRoot, { recursive: true, mode: 0o711 });
   await mkdir(dirname(config.socketPath), { recursive: true, mode: 0o711 });
 
-  const images = await ImageService.open({ root: DataPaths.images(dataDir), logger: logger.child({ part: "images" }) });
+  const images = await ImageService.open({
+    root: DataPaths.images(dataDir),
+    logger: logger.child({ part: "images" }),
+  });
   const snapshots = await OverlaySnapshotter.open({ root: DataPaths.snapshots(dataDir) });
   const network = await NetworkManager.open({
     stateDir: DataPaths.net(dataDir),

@@ -58,7 +58,8 @@ export async function startEngineServer(opts: { args?: string[] } = {}): Promise
     socketPath,
     dockerEnv,
     bridgeName,
-    docker: (args, o = {}) => run(docker, args, { timeoutMs: 120_000, ...o, env: { ...dockerEnv, ...o.env } }),
+    docker: (args, o = {}) =>
+      run(docker, args, { timeoutMs: 120_000, ...o, env: { ...dockerEnv, ...o.env } }),
     dockerOk: (args, o = {}) =>
       runOk(docker, args, { timeoutMs: 120_000, ...o, env: { ...dockerEnv, ...o.env } }),
     waitReady: () => waitForPing(socketPath),
@@ -101,7 +102,8 @@ function ping(socketPath: string): Promise<boolean> {
 async function waitForPing(socketPath: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ping(socketPath))) {
-    if (Date.now() >= deadline) throw new Error(`the engine did not answer /_ping on ${socketPath} within ${timeoutMs} ms`);
+    if (Date.now() >= deadline)
+      throw new Error(`the engine did not answer /_ping on ${socketPath} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -117,7 +117,10 @@ function addEngineOptions(command: Command): Command {
         .default(DEFAULT_BRIDGE_NAME),
     )
     .addOption(
-      new Option("--bridge-subnet <cidr>", "IPv4 subnet of the bridge network (the gateway is its first address)")
+      new Option(
+        "--bridge-subnet <cidr>",
+        "IPv4 subnet of the bridge network (the gateway is its first address)",
+      )
         .env("SKIFF_BRIDGE_SUBNET")
         .default(DEFAULT_BRIDGE_SUBNET),
     )
