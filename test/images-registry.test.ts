@@ -184,6 +184,10 @@ describe.skipIf(!(requireTool("docker-registry") && requireTool("busybox")))(
         const byTag = await b.pull(ref, { onProgress: () => undefined });
         expect(byTag.repoTags).toEqual([ref]);
         expect(byTag.layers).toEqual(built.layers);
+        b.tag(ref, `${registry.hostPort}/other/busybox:1`);
+        const p = recorder();
+        await b.push(`${registry.hostPort}/other/busybox:1`, { onProgress: p.sink });
+        expect(p.statuses()).toContain("Mounted from lib/busybox");
       } finally {
         a.close();
         b.close();

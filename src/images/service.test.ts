@@ -139,6 +139,10 @@ describe("ImageService", () => {
       Comment: "second",
     });
     expect(history[1]).toMatchObject({ Id: "<missing>", Comment: "Imported from -" });
+    // Deleting the parent keeps the layer the child shares with it.
+    await images.remove("base", noUsers);
+    expect(await images.content.info(parent.layers[0]!.digest)).toBeDefined();
+    expect(images.get("child:1").layers).toHaveLength(2);
   });
 
   it("saves an archive and loads it back into another store with the same IDs and digests", async () => {

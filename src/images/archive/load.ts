@@ -48,10 +48,12 @@ export async function loadArchive(
     const manifestJson = contents.metadata.get("manifest.json");
     if (manifestJson !== undefined) {
       for (const entry of parseManifestJson(manifestJson))
-        loaded.push(...(await loadEntry(store, contents, entry)));
+        loaded.push(...(await loadEntry(store, onProgress, contents, entry)));
     } else if (contents.metadata.has("index.json")) {
       for (const found of await imagesFromIndex(store, contents))
-        loaded.push(...(await record(store, found.config, found.layers, found.names, found.manifest)));
+        loaded.push(
+          ...(await record(store, onProgress, found.config, found.layers, found.names, found.manifest)),
+        );
     } else {
       throw new ImageRequestError("invalid tar archive: it has neither manifest.json nor index.json");
     }
@@ -164,6 +166,7 @@ function parseManifestJson(bytes: Buffer): ManifestJsonEntry[] {
 
 async function loadEntry(
   store: ImageStore,
+  onProgress: ProgressSink,
   contents: ArchiveContents,
   entry: ManifestJsonEntry,
 ): Promise<string[]> {
@@ -191,6 +194,7 @@ async function loadEntry(
   const names = (entry.RepoTags ?? []).map((t) => formatReference(normalizeReference(t)));
   return record(
     store,
+    onProgress,
     config,
     layers,
     names,
@@ -207,6 +211,7 @@ async function blobIsGzip(store: ImageStore, digest: Digest): Promise<boolean> {
 
 async function record(
   store: ImageStore,
+  onProgress: ProgressSink,
   config: ReturnType<typeof parseImageConfig>,
   layers: ImageLayer[],
   names: string[],
@@ -214,6 +219,14 @@ async function record(
 ): Promise<string[]> {
   const stored = manifest ?? (await storeImage(store.content, config, layers, flavourFor(layers)));
   const id = await configDigestOf(store, stored.digest);
+  for (const name of names) {
+    const previous = store.db.resolveName(name);
+    if (previous !== undefined && previous !== id) {
+      onProgress({
+        stream: `The image ${familiarString(normalizeReference(name))} already exists, renaming the old one with ID ${previous} to empty string\n`,
+      });
+    }
+  }
   store.db.put(
     {
       id,
