@@ -1,26 +1,21 @@
 // The overlay snapshotter, cut like containerd's: each committed layer is unpacked once into
 // snapshots/<n>/fs and keyed by its chain ID; each active (writable) snapshot — one per
 // container — is snapshots/<n>/{fs,work,merged}, an overlay of its parent chain's layer dirs.
-// Directories are built under snapshots/new-<n>, synced and renamed into place before SQLite
+// Layer directories are built under snapshots/new-<n>, synced and renamed into place before SQLite
 // records them, so after `kill -9` a recorded snapshot is always complete and anything else
 // is swept away at the next open.
-import { execFile } from "node:child_process";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { promisify } from "node:util";
 import { fsyncPath, mkdirDurable } from "../content/fs-util.js";
 import { KeyedMutex } from "../content/keyed-mutex.js";
 import type { Digest } from "../oci/digest.js";
 import { chainIds } from "./chain.js";
 import { diffTar, exportTar, usageOf } from "./archive.js";
 import { LayerError, SnapshotExistsError, SnapshotNotFoundError } from "./errors.js";
-import { DigestingStream, UnsupportedCompressionError, decompressed } from "./layer-stream.js";
+import { buildLayerDir } from "./layer-build.js";
 import { SnapshotMetadata, type ActiveRecord } from "./metadata.js";
 import { isMountPoint, mountOverlay, mountPoints, unmount } from "./mounts.js";
-import { applyLayer } from "./unpack.js";
-
-const execFileAsync = promisify(execFile);
 
 /** A layer blob as stored (gzip or plain tar) and the digest of its uncompressed tar. */
 export interface LayerSource {
@@ -210,67 +205,24 @@ export class OverlaySnapshotter {
     const stagingName = `${STAGING}${id}`;
     const staging = join(this.#dir, stagingName);
     try {
-      await mkdir(join(staging, "fs"), { recursive: true });
-      const digester = new DigestingStream((current) =>
-        onProgress?.({ diffId: source.diffId, current, done: false }),
-      );
-      let tar: Readable;
-      try {
-        tar = await decompressed(await source.open());
-      } catch (err) {
-        if (err instanceof UnsupportedCompressionError) throw new LayerError(source.diffId, err.message);
-        throw err;
-      }
-      tar.on("error", (err) => digester.destroy(err));
-      tar.pipe(digester);
-      await this.#apply(digester, staging, stagingName, parent);
-      const actual = digester.digest();
-      if (actual !== source.diffId) {
-        throw new LayerError(source.diffId, `the uncompressed layer has digest ${actual}`);
-      }
-      // The directory must be on disk before the record says it is there.
-      await execFileAsync("sync", ["-f", join(staging, "fs")]);
+      const size = await buildLayerDir({
+        cwd: this.#dir,
+        staging: stagingName,
+        lower: parent === undefined ? undefined : this.#lowerDirs(parent),
+        diffId: source.diffId,
+        open: () => source.open(),
+        onBytes: (current) => onProgress?.({ diffId: source.diffId, current, done: false }),
+      });
       await rename(staging, join(this.#dir, String(id)));
       await fsyncPath(this.#dir);
-      this.#meta.addLayer({ chainId, id, parent, diffId: source.diffId, size: digester.bytes });
-      onProgress?.({ diffId: source.diffId, current: digester.bytes, total: digester.bytes, done: true });
+      this.#meta.addLayer({ chainId, id, parent, diffId: source.diffId, size });
+      onProgress?.({ diffId: source.diffId, current: size, total: size, done: true });
     } catch (err) {
-      await unmount(join(staging, "merged")).catch(() => undefined);
+      await unmount(join(staging, "merged"), { lazy: true }).catch(() => undefined);
       await rm(staging, { recursive: true, force: true });
       if (err instanceof LayerError) throw err;
       throw new LayerError(source.diffId, (err as Error).message);
     }
-  }
-
-  // Extracts into the new layer dir; above a parent, through an overlay mount of the parent
-  // chain so whiteouts become the kernel's own overlay whiteouts in the new dir.
-  async #apply(
-    tar: Readable,
-    staging: string,
-    stagingName: string,
-    parent: string | undefined,
-  ): Promise<void> {
-    if (parent === undefined) {
-      await applyLayer(tar, join(staging, "fs"));
-      return;
-    }
-    const merged = join(staging, "merged");
-    await mkdir(join(staging, "work"));
-    await mkdir(merged);
-    await mountOverlay({
-      lower: this.#lowerDirs(parent),
-      upper: `${stagingName}/fs`,
-      work: `${stagingName}/work`,
-      target: merged,
-      cwd: this.#dir,
-    });
-    try {
-      await applyLayer(tar, merged);
-    } finally {
-      await unmount(merged);
-    }
-    await rm(join(staging, "work"), { recursive: true, force: true });
-    await rm(merged, { recursive: true, force: true });
   }
 
   // Layer dirs of a chain, top first, relative to the snapshots dir.
