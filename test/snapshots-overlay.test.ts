@@ -1,7 +1,21 @@
 // The overlay snapshotter on real overlayfs (needs root): a three-layer image with whiteouts,
 // an opaque directory, links, setuid and owned files; two containers on one chain; diff and export.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lstat, mkdtemp, readFile, readdir, readlink, rm, writeFile, unlink, mkdir } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
+import { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OverlaySnapshotter } from "../src/snapshots/overlay.js";
@@ -115,6 +129,40 @@ describe.runIf(ready)("OverlaySnapshotter", () => {
     expect(await snaps.usage(a)).toBeGreaterThanOrEqual("a only".length + 1);
   });
 
+  it("commits: the diff applied as a new layer reproduces the container's changes", async () => {
+    const ma = await snaps.mount(a);
+    await writeFile(join(ma, "bin/mine"), "suid", { mode: 0o755 });
+    await chown(join(ma, "bin/mine"), 1000, 1000);
+    await chmod(join(ma, "bin/mine"), 0o4755);
+    await link(join(ma, "bin/mine"), join(ma, "bin/mine-hard"));
+    const chunks: Buffer[] = [];
+    for await (const c of snaps.diff(a)) chunks.push(c as Buffer);
+    const diff = Buffer.concat(chunks);
+    const entries = await readTar(Readable.from([diff]));
+    expect(entries.find((e) => e.name === "bin/mine-hard")).toMatchObject({
+      type: "link",
+      linkname: "bin/mine",
+    });
+    expect(entries.find((e) => e.name === "bin/mine")).toMatchObject({ uid: 1000, gid: 1000, mode: 0o4755 });
+
+    const layers = [...(await imageLayers()), layerSource(diff)];
+    const committed = await snaps.prepareImage(layers);
+    const c = `ctr-c-${process.pid}`;
+    await snaps.createActive(c, committed);
+    try {
+      const mc = await snaps.mount(c);
+      await expect(lstat(join(mc, "etc/keep"))).rejects.toThrow(/ENOENT/);
+      expect(await readFile(join(mc, "etc/new-in-a"), "utf8")).toBe("a only");
+      expect(await readdir(join(mc, "home/user"))).toEqual(["fresh"]);
+      const mine = await lstat(join(mc, "bin/mine"));
+      expect([mine.uid, mine.gid, mine.mode & 0o7777]).toEqual([1000, 1000, 0o4755]);
+      expect((await lstat(join(mc, "bin/mine-hard"))).ino).toBe(mine.ino);
+      expect(await readFile(join(mc, "bin/tool"), "utf8")).toBe("v3");
+    } finally {
+      await snaps.removeActive(c);
+    }
+  });
+
   it("exports the merged view, mounting only for the export", async () => {
     await snaps.unmount(b);
     const entries = await readTar(snaps.export(b));
@@ -145,9 +193,12 @@ describe.runIf(ready)("OverlaySnapshotter", () => {
   });
 
   it("prunes chains no longer needed, keeping those below active snapshots", async () => {
+    // Only the committed layer is above the containers' chain.
+    expect(await snaps.prune(new Set())).toHaveLength(1);
     expect(await snaps.prune(new Set())).toEqual([]);
     await snaps.removeActive(a);
     await snaps.removeActive(b);
+    expect(await snaps.prune(new Set([top as string]))).toEqual([]);
     expect(await snaps.prune(new Set())).toHaveLength(3);
     expect(await readdir(join(root, "snapshots"))).toEqual([]);
   });
