@@ -47,7 +47,7 @@ const docker = dockerCli();
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
 async function skiffTarget(): Promise<Target> {
-  const engine: EngineServer = await startEngineServer({ args: ["--log-level", "warn"] });
+  const engine: EngineServer = await startEngineServer({ logLevel: "warn" });
   const execRoot = join(engine.socketPath, "..", "run");
   return {
     name: "skiff",

@@ -30,7 +30,9 @@ let serial = 0;
  * Starts `skiff server` with its engine on a temp socket, a temp exec root and its own bridge
  * (name and /24 subnet unique per call, so test files never share IPs).
  */
-export async function startEngineServer(opts: { args?: string[] } = {}): Promise<EngineServer> {
+export async function startEngineServer(
+  opts: { args?: string[]; logLevel?: string } = {},
+): Promise<EngineServer> {
   const work = await mkdtemp(join(tmpdir(), "skiff-engine-"));
   const socketPath = join(work, "engine.sock");
   const n = (process.pid % 200) + (serial++ % 50);
@@ -38,6 +40,7 @@ export async function startEngineServer(opts: { args?: string[] } = {}): Promise
   const subnet = `10.${200 + (n % 50)}.${(process.pid + serial * 7) % 250}.0/24`;
   const server = await startSkiffServer({
     mode: "server",
+    ...(opts.logLevel === undefined ? {} : { logLevel: opts.logLevel }),
     args: [
       "--engine-socket",
       socketPath,
