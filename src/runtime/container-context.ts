@@ -98,6 +98,22 @@ export class ContainerEntry {
   nextExit(): Promise<WaitResponse> {
     return new Promise((resolve) => this.exitWaiters.push(resolve));
   }
+
+  /** Like nextExit, with a way to stop waiting (so a short-lived reader leaves no waiter behind). */
+  nextExitCancellable(): { exited: Promise<WaitResponse>; cancel(): void } {
+    let waiter: Waiter | undefined;
+    const exited = new Promise<WaitResponse>((resolve) => {
+      waiter = resolve;
+      this.exitWaiters.push(resolve);
+    });
+    return {
+      exited,
+      cancel: () => {
+        const at = waiter === undefined ? -1 : this.exitWaiters.indexOf(waiter);
+        if (at >= 0) this.exitWaiters.splice(at, 1);
+      },
+    };
+  }
 }
 
 export class ContainerContext<I extends ContainerImage = ContainerImage> {

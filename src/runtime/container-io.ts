@@ -23,18 +23,22 @@ export interface LogsOptions {
 
 export async function* containerLogs(e: ContainerEntry, o: LogsOptions): AsyncGenerator<LogEntry> {
   const follow = o.follow === true && isRunning(e.rec.state);
-  const stopWhen = follow ? e.nextExit() : undefined;
+  const exit = follow ? e.nextExitCancellable() : undefined;
   const wantOut = o.stdout ?? true;
   const wantErr = o.stderr ?? true;
-  for await (const entry of readLogs(e.paths.log, {
-    follow,
-    ...(o.tail !== undefined ? { tail: o.tail } : {}),
-    ...(o.since !== undefined ? { since: o.since } : {}),
-    ...(o.until !== undefined ? { until: o.until } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(stopWhen ? { stopWhen } : {}),
-  })) {
-    if (entry.stream === "stdout" ? wantOut : wantErr) yield entry;
+  try {
+    for await (const entry of readLogs(e.paths.log, {
+      follow,
+      ...(o.tail !== undefined ? { tail: o.tail } : {}),
+      ...(o.since !== undefined ? { since: o.since } : {}),
+      ...(o.until !== undefined ? { until: o.until } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(exit ? { stopWhen: exit.exited } : {}),
+    })) {
+      if (entry.stream === "stdout" ? wantOut : wantErr) yield entry;
+    }
+  } finally {
+    exit?.cancel();
   }
 }
 
