@@ -19,6 +19,7 @@ import type {
   WaitCondition,
   WaitResponse,
 } from "../ports.js";
+import { fakeContainerJSON } from "./fake-container-json.js";
 import { FakeProcess } from "./fake-process.js";
 
 interface FakeContainer {
@@ -319,72 +320,4 @@ export class FakeContainers implements EngineContainers {
   usedVolumes(): Map<string, string[]> {
     return new Map();
   }
-}
-
-/** A complete ContainerJSON for a fake container. */
-export function fakeContainerJSON(
-  id: string,
-  name: string,
-  body: ContainerCreateBody,
-  status: "created" | "running" | "exited",
-  exitCode: number,
-  imageId: string,
-): ContainerJSON {
-  const zero = "0001-01-01T00:00:00Z";
-  return {
-    Id: id,
-    Created: new Date().toISOString(),
-    Path: body.Cmd?.[0] ?? "",
-    Args: body.Cmd?.slice(1) ?? [],
-    State: {
-      Status: status,
-      Running: status === "running",
-      Paused: false,
-      Restarting: false,
-      OOMKilled: false,
-      Dead: false,
-      Pid: 0,
-      ExitCode: exitCode,
-      Error: "",
-      StartedAt: zero,
-      FinishedAt: zero,
-    },
-    Image: imageId,
-    ResolvConfPath: "",
-    HostnamePath: "",
-    HostsPath: "",
-    LogPath: "",
-    Name: `/${name}`,
-    RestartCount: 0,
-    Driver: "overlay2",
-    Platform: "linux",
-    MountLabel: "",
-    ProcessLabel: "",
-    AppArmorProfile: "",
-    ExecIDs: null,
-    HostConfig: body.HostConfig ?? {},
-    GraphDriver: { Name: "overlay2", Data: null },
-    Mounts: [],
-    Config: { ...body },
-    NetworkSettings: {
-      Bridge: "",
-      SandboxID: "",
-      SandboxKey: "",
-      HairpinMode: false,
-      LinkLocalIPv6Address: "",
-      LinkLocalIPv6PrefixLen: 0,
-      Ports: {},
-      SecondaryIPAddresses: null,
-      SecondaryIPv6Addresses: null,
-      EndpointID: "",
-      Gateway: "",
-      GlobalIPv6Address: "",
-      GlobalIPv6PrefixLen: 0,
-      IPAddress: "",
-      IPPrefixLen: 0,
-      IPv6Gateway: "",
-      MacAddress: "",
-      Networks: {},
-    },
-  };
 }
