@@ -52,7 +52,10 @@ export class ImageService {
   static async open(o: { root: string; logger: Logger }): Promise<ImageService> {
     await mkdirDurable(o.root);
     const content = await LocalContentStore.open(join(o.root, "content"));
-    return new ImageService(content, new ImageDb(join(o.root, "images.db")), o.logger);
+    const service = new ImageService(content, new ImageDb(join(o.root, "images.db")), o.logger);
+    // Blobs of a pull or rmi that kill -9 interrupted belong to no image: nothing else runs yet.
+    await service.#collectBlobs();
+    return service;
   }
 
   /** Layer blobs (as pulled: usually gzip), for unpacking. */
@@ -159,9 +162,12 @@ export class ImageService {
   // Deletes blobs no image holds on to, sparing blobs a transfer in progress is using.
   async #collectBlobs(): Promise<void> {
     const inUse = this.#db.blobsInUse();
+    let deleted = 0;
     for await (const info of this.#content.walk()) {
       if (inUse.has(info.digest) || this.#pins.has(info.digest)) continue;
       await this.#content.delete(info.digest);
+      deleted++;
     }
+    if (deleted > 0) this.#logger.debug({ deleted }, "deleted blobs no image uses");
   }
 }

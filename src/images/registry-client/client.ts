@@ -63,7 +63,11 @@ export class RegistryClient {
         }
         return res;
       } catch (err) {
-        if (!retry || attempt >= RETRIES || !isNetworkError(err) || this.#signal?.aborted) throw err;
+        // Nothing listening is not worth waiting for: Docker fails such a pull at once.
+        const refused = (err as NodeJS.ErrnoException).code === "ECONNREFUSED";
+        if (!retry || refused || attempt >= RETRIES || !isNetworkError(err) || this.#signal?.aborted) {
+          throw dialError(req, this.endpoint, err);
+        }
         await sleep(BACKOFF_MS[attempt], undefined, { signal: this.#signal });
       }
     }
@@ -183,4 +187,20 @@ export async function registryErrorText(res: HttpResponse): Promise<{ code?: str
   return {
     text: `unexpected status from registry: ${res.status}${body.trim() !== "" ? ` ${body.trim().slice(0, 200)}` : ""}`,
   };
+}
+
+/** A connection failure in Docker's words: `Get "http://h/v2/": dial tcp h: connect: connection refused`. */
+function dialError(req: ClientRequest, endpoint: string, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e.code === undefined || !isNetworkError(err)) return err;
+  const url = /^https?:\/\//.test(req.path) ? req.path : `${endpoint}${req.path}`;
+  const method = req.method[0] + req.method.slice(1).toLowerCase();
+  const reason =
+    e.code === "ECONNREFUSED"
+      ? "connect: connection refused"
+      : e.code === "ECONNRESET"
+        ? "connection reset by peer"
+        : e.message;
+  const target = new URL(endpoint).host;
+  return new RegistryError(`${method} "${url}": dial tcp ${target}: ${reason}`);
 }

@@ -231,4 +231,30 @@ describe("pull", () => {
       "no matching manifest for linux/riscv64 in the manifest list entries",
     );
   });
+
+  it("fails at once, in Docker's words, when nothing listens", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const started = Date.now();
+    await expect(images.pull(`127.0.0.1:${port}/x:1`, { onProgress })).rejects.toThrow(
+      `Get "http://127.0.0.1:${port}/v2/x/manifests/1": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("stops when aborted and keeps no partial download; a reopened store drops unused blobs", async () => {
+    const img = addImage("slow", "1", 1, "slow");
+    fake.faults.push({ match: new RegExp(img.layers[0]!.slice(7)), status: 503, count: 100 });
+    const controller = new AbortController();
+    const pulling = images.pull(`${host}/slow:1`, { onProgress, signal: controller.signal });
+    setTimeout(() => controller.abort(), 300);
+    await expect(pulling).rejects.toThrow();
+    expect(await images.content.listIngests()).toEqual([]);
+    expect(await images.content.info(img.config)).toBeDefined(); // fetched before the layer
+    images.close();
+    images = await ImageService.open({ root, logger: pino({ level: "silent" }) });
+    expect(await images.content.info(img.config)).toBeUndefined();
+  });
 });
