@@ -122,7 +122,8 @@ export function createEngineApp(options: EngineAppOptions): EngineApp {
         run = Promise.reject(err);
       }
       run.catch((err: unknown) => {
-        logFailure(exchange, err);
+        // A client that went away mid-stream is not a server error.
+        if (!response.destroyed) logFailure(exchange, err);
         if (response.headersSent || response.destroyed) {
           response.destroy();
           return;
