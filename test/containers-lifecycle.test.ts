@@ -7,6 +7,9 @@
 import { createReadStream, existsSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import tarStream from "tar-stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImageService } from "../src/images/service.js";
@@ -43,6 +46,19 @@ const bridgeName = `skct${rand.toString(16)}`;
 const subnet = `10.${150 + (rand % 40)}.${rand % 250}.0/24`;
 const logger = pino({ level: "silent" });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Entry names of a tar stream, without a leading "./" or "/". */
+async function tarNames(tar: Readable): Promise<string[]> {
+  const names: string[] = [];
+  const extract = tarStream.extract();
+  extract.on("entry", (header, body, next) => {
+    names.push(header.name.replace(/^\.?\//, "").replace(/\/$/, ""));
+    body.on("end", next);
+    body.resume();
+  });
+  await pipeline(tar, extract);
+  return names;
+}
 
 describe.skipIf(!ready)("ContainerService with runc, conmon, overlayfs and CNI", () => {
   let base = "";
@@ -369,6 +385,25 @@ describe.skipIf(!ready)("ContainerService with runc, conmon, overlayfs and CNI",
     await svc.remove(copy.Id, { force: false, volumes: false });
     await volumes.remove("copied", { force: false, inUseBy: [] });
     await volumes.remove("empty", { force: false, inUseBy: [] });
+  }, 30_000);
+
+  it("exports the filesystem and hands docker commit the changes as a layer", async () => {
+    const { Id } = await svc.create(busybox("echo made > /made-here && rm /etc/group"), { name: "changer" });
+    const done = svc.wait(Id, "next-exit");
+    await svc.start(Id);
+    expect((await done).StatusCode).toBe(0);
+    const exported = await tarNames(svc.export("changer"));
+    expect(exported).toContain("made-here");
+    expect(exported).toContain("bin/busybox");
+    const { image, diff, config } = svc.changesForCommit("changer");
+    expect(image.id).toBe(images.get("busybox").id);
+    expect(config.Cmd).toEqual(["sh", "-c", "echo made > /made-here && rm /etc/group"]);
+    const changed = await tarNames(diff);
+    expect(changed).toContain("made-here");
+    expect(changed).toContain("etc/.wh.group");
+    expect(changed).not.toContain("bin/busybox");
+    expect(svc.usedImages().get(image.id)).toContain(Id);
+    await svc.remove(Id, { force: false, volumes: false });
   }, 30_000);
 
   it("is taken over by a new service: running containers keep running, exits while down are recorded", async () => {

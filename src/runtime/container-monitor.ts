@@ -45,7 +45,8 @@ export async function releaseRun<I extends ContainerImage>(
     ["rootfs unmount", () => ctx.deps.rootfs.unmount(id)],
   ];
   for (const [what, step] of steps) {
-    await step().catch((err: unknown) => ctx.logger.warn({ id, err }, `${what} after exit failed`));
+    // Expected for parts never set up (a container that never ran): debug, not warn.
+    await step().catch((err: unknown) => ctx.logger.debug({ id, err }, `${what} after exit failed`));
   }
 }
 
