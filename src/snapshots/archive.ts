@@ -161,7 +161,9 @@ function packing(produce: (w: TarWriter) => Promise<void>): Readable {
     });
   const writer: TarWriter = {
     async add(rel, abs, st) {
-      const base = { uid: st.uid, gid: st.gid, mode: st.mode & 0o7777, mtime: st.mtime };
+      // The full mode (with type bits): tar-stream takes a mode of 0 as "unset" and would write
+      // 0644 for a file with no permissions; the header keeps only the low 12 bits.
+      const base = { uid: st.uid, gid: st.gid, mode: st.mode, mtime: st.mtime };
       const inode = `${st.dev}:${st.ino}`;
       if (!st.isDirectory() && st.nlink > 1) {
         const first = links.get(inode);
