@@ -232,6 +232,20 @@ describe.skipIf(!haveTools)("NetworkManager on a real bridge", () => {
     await nm.detach(id(11));
   });
 
+  it("publishes on one host address only when asked", async () => {
+    const a = await attach(13, {
+      mode: "bridge",
+      ports: [{ containerPort: 80, protocol: "tcp", hostIp: "127.0.0.1", hostPort: 0 }],
+    });
+    await serveIn(a, "loopback only\n");
+    const port = a.ports[0]?.hostPort ?? 0;
+    expect(a.ports[0]?.hostIp).toBe("127.0.0.1");
+    expect(await curl(`http://127.0.0.1:${port}/`)).toBe("loopback only\n");
+    const elsewhere = await run("curl", ["-sS", "--max-time", "2", `http://${nm.gateway}:${port}/`]);
+    expect(elsewhere.code).not.toBe(0);
+    await nm.detach(id(13));
+  });
+
   it("publishes a UDP port", async () => {
     const a = await attach(12, {
       mode: "bridge",

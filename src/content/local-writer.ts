@@ -1,12 +1,11 @@
 // One resumable ingest on disk: `<dir>/data` grows by appends while a running hash follows
 // it in memory, so a commit does not read the bytes a second time.
 import type { Hash } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import { createDigester, digestAlgorithm, finishDigest, type Digest } from "../oci/digest.js";
+import { appendStream } from "./append-file.js";
 import { STREAM_CHUNK_BYTES, hashFile } from "./fs-util.js";
 import {
   DigestMismatchError,
@@ -18,6 +17,8 @@ import {
 
 // The algorithm of the running hash; a commit with another algorithm re-reads the file.
 const RUNNING = "sha256";
+// Writeback is started every this many bytes of an upload, so that a commit's fsync is short.
+const WRITEBACK_EVERY_BYTES = 4 * 1024 * 1024;
 
 export interface LocalWriterOptions {
   /** The ingest directory; the bytes are in `data`. */
@@ -57,25 +58,18 @@ export class LocalWriter implements ContentWriter {
     return this.#exclusive(async () => {
       const hash = await this.#runningHash();
       const before = this.#offset;
-      let appended = 0;
-      const hasher = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          hash.update(chunk);
-          appended += chunk.length;
-          callback(null, chunk);
-        },
-      });
-      // 'a': every write lands at the end of the file, whatever an earlier append left there.
-      const out = createWriteStream(this.#data, { flags: "a", highWaterMark: STREAM_CHUNK_BYTES });
+      let appended = -1;
       let failure: { error: unknown } | undefined;
       try {
-        await pipeline(data, hasher, out);
+        appended = await appendStream(this.#data, data, {
+          onChunk: (chunk) => hash.update(chunk),
+          batchBytes: STREAM_CHUNK_BYTES,
+          syncEveryBytes: WRITEBACK_EVERY_BYTES,
+        });
       } catch (error) {
         failure = { error };
       }
-      // The file is the truth: wait until its descriptor is closed, then measure it.
-      // (Not events.once: it would reject on the 'error' that pipeline's destroy emits.)
-      if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
+      // The file is the truth: appendStream has closed it; measure it.
       this.#offset = (await stat(this.#data)).size;
       // On failure the hash may cover bytes that never reached the file.
       if (failure || this.#offset !== before + appended) this.#hash = undefined;

@@ -241,10 +241,21 @@ export class NetworkManager {
     const { containerId } = record;
     const netnsPath = record.attachment.netnsPath;
     // DEL without a namespace does not touch it, so both run at once.
-    const [, errors] = await Promise.all([
-      netnsPath === undefined ? undefined : removeNetns(netnsPath),
-      delChain(this.#plugins, { containerId, netns: "", ifName: "eth0", chain: record.chain }, record.result),
+    const timed = async <T>(p: Promise<T>): Promise<[T, number]> => {
+      const t = performance.now();
+      return [await p, Math.round(performance.now() - t)];
+    };
+    const [[, netnsMs], [errors, delMs]] = await Promise.all([
+      timed(netnsPath === undefined ? Promise.resolve() : removeNetns(netnsPath)),
+      timed(
+        delChain(
+          this.#plugins,
+          { containerId, netns: "", ifName: "eth0", chain: record.chain },
+          record.result,
+        ),
+      ),
     ]);
+    this.#log.debug({ containerId, netnsMs, delMs }, "network teardown");
     this.#ports.release(containerId);
     if (errors.length > 0) {
       // Keep the record so that a later detach runs DEL again (plugins' DEL is idempotent).
