@@ -85,8 +85,9 @@ export function containerStreamRoutes(services: EngineServices): Route[] {
     const stderr = boolParam(q, "stderr");
     if (!stdout && !stderr) throw badParameter("Bad parameters: you must choose at least one stream");
     const tailRaw = q.get("tail");
-    const tail =
-      tailRaw === null || tailRaw === "" || tailRaw === "all" ? undefined : intParam(q, "tail", { min: 0 });
+    // "all" (the CLI's default) or a negative number: every line.
+    const tailN = tailRaw === null || tailRaw === "" || tailRaw === "all" ? undefined : intParam(q, "tail");
+    const tail = tailN !== undefined && tailN >= 0 ? tailN : undefined;
     const since = timeParam(q, "since");
     const until = timeParam(q, "until");
     const timestamps = boolParam(q, "timestamps");
@@ -158,7 +159,8 @@ export function containerStreamRoutes(services: EngineServices): Route[] {
 
   const top = async (ex: Exchange) => {
     const psArgs = ex.query.get("ps_args") || undefined;
-    if (psArgs !== undefined && /[^\w\s,=+-]/.test(psArgs)) throw badParameter(`invalid ps_args: ${psArgs}`);
+    if (psArgs !== undefined && /[^\w\s,=+%:.-]/.test(psArgs))
+      throw badParameter(`invalid ps_args: ${psArgs}`);
     sendJson(ex, 200, await containers.top(id(ex), psArgs));
   };
 
