@@ -57,6 +57,17 @@ describe("ContainerAttach", () => {
     expect(got).toEqual(["replayed\n", "live\n"]);
   });
 
+  it("closes when the inner stream had already closed before it was connected", async () => {
+    const { a, inner } = make({ settled: Promise.resolve() });
+    inner.closed = true;
+    inner.emit("close"); // an exec with no output that exited before connect() listened
+    let closed = false;
+    a.on("close", () => (closed = true));
+    await a.connect("/bundle");
+    await tick();
+    expect(closed).toBe(true);
+  });
+
   it("closes after the held output is delivered, and after `settled`", async () => {
     let settle!: () => void;
     const settled = new Promise<void>((r) => (settle = r));

@@ -70,10 +70,17 @@ export class ContainerAttach extends EventEmitter implements AttachStream, Pendi
     }
     this.#inner = inner;
     inner.on("data", (stream, data) => this.push(stream, data));
-    inner.once("close", () => {
+    let ended = false;
+    const onClose = () => {
+      if (ended) return;
+      ended = true;
       if (this.#settled) void this.#settled.finally(() => this.end());
       else this.end();
-    });
+    };
+    inner.once("close", onClose);
+    // A process that exits at once (an exec with no output) may have closed the stream
+    // before this listener existed; its "close" was then emitted to nobody.
+    if (inner.closed) queueMicrotask(onClose);
     if (this.#stdin) for (const b of this.#pendingStdin) inner.write(b);
     this.#pendingStdin = [];
     if (this.#stdinClosed) inner.closeStdin();

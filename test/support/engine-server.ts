@@ -62,9 +62,9 @@ export async function startEngineServer(
     dockerEnv,
     bridgeName,
     docker: (args, o = {}) =>
-      run(docker, args, { timeoutMs: 120_000, ...o, env: { ...dockerEnv, ...o.env } }),
+      run(docker, args, { timeoutMs: 40_000, ...o, env: { ...dockerEnv, ...o.env } }),
     dockerOk: (args, o = {}) =>
-      runOk(docker, args, { timeoutMs: 120_000, ...o, env: { ...dockerEnv, ...o.env } }),
+      runOk(docker, args, { timeoutMs: 40_000, ...o, env: { ...dockerEnv, ...o.env } }),
     waitReady: () => waitForPing(socketPath),
     async stop() {
       const ids = await run(docker, ["ps", "-aq"], { env: dockerEnv, timeoutMs: 30_000 });
