@@ -61,8 +61,7 @@ export async function startEngineServer(
     socketPath,
     dockerEnv,
     bridgeName,
-    docker: (args, o = {}) =>
-      run(docker, args, { timeoutMs: 40_000, ...o, env: { ...dockerEnv, ...o.env } }),
+    docker: (args, o = {}) => run(docker, args, { timeoutMs: 40_000, ...o, env: { ...dockerEnv, ...o.env } }),
     dockerOk: (args, o = {}) =>
       runOk(docker, args, { timeoutMs: 40_000, ...o, env: { ...dockerEnv, ...o.env } }),
     waitReady: () => waitForPing(socketPath),
