@@ -22,7 +22,7 @@ step() { printf '\n==> %s\n' "$*"; }
 # The engine runs containers with runc under conmon, networks them with the standard CNI
 # plugins and iptables, and reads overlayfs xattrs with getfattr (attr).
 packages=(ca-certificates curl python3 make g++ runc conmon containernetworking-plugins iptables iproute2 attr procps)
-[ "$want_test" = 1 ] && packages+=(skopeo podman busybox-static docker.io)
+[ "$want_test" = 1 ] && packages+=(skopeo podman busybox-static docker.io etcd-server)
 [ "$want_bench" = 1 ] && packages+=(docker-registry hey wrk)
 
 missing=()
