@@ -41,6 +41,10 @@ fi
 if [ "$want_bench" = 1 ] && command -v systemctl >/dev/null && systemctl is-active -q docker-registry 2>/dev/null; then
   systemctl disable --now docker-registry
 fi
+# Likewise etcd-server starts a member on :2379; the tests start their own on free ports.
+if [ "$want_test" = 1 ] && command -v systemctl >/dev/null && systemctl is-active -q etcd 2>/dev/null; then
+  systemctl disable --now etcd
+fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then
