@@ -1,0 +1,189 @@
+// The request pipeline of the API server: request info → authentication (401) →
+// authorisation (403) → the handler for the path, with every failure answered as a Status and
+// one log line and one metrics sample per request.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { PeerCertificate, TLSSocket } from "node:tls";
+import type { Logger } from "pino";
+import type { Registry as MetricsRegistry } from "prom-client";
+import { ApiError } from "../errors.js";
+import { methodNotAllowed, notAcceptable, notServed, type RequestContext } from "./context.js";
+import type { ApiFace, HttpResourceDef, RequestAttributes, UserInfo } from "./deps.js";
+import { forbidden } from "./forbidden.js";
+import type { ApiMetrics } from "./metrics.js";
+import { negotiate } from "./negotiate.js";
+import { handleNonResource, isPublicPath } from "./non-resource.js";
+import { OpenApiDocs } from "./openapi.js";
+import { handleGet, handleList, handleWatch } from "./read-handlers.js";
+import { requestInfo, type RequestInfo } from "./request-info.js";
+import { sendError } from "./respond.js";
+import { REVIEW_RESOURCES, handleAccessReview, handleTokenRequest } from "./reviews.js";
+import {
+  handleCreate,
+  handleDelete,
+  handleDeleteCollection,
+  handlePatch,
+  handleUpdate,
+} from "./write-handlers.js";
+
+export interface ApiHandlerOptions {
+  face: ApiFace;
+  logger: Logger;
+  metrics: ApiMetrics;
+  metricsRegistry: MetricsRegistry;
+}
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export const ANONYMOUS: UserInfo = { name: "system:anonymous", groups: ["system:unauthenticated"] };
+
+const UNAUTHORIZED = new ApiError("Unauthorized", "Unauthorized");
+
+/** The client certificate, only when the TLS layer verified it against our CA. */
+function verifiedPeerCertificate(req: IncomingMessage): PeerCertificate | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (socket.authorized !== true || typeof socket.getPeerCertificate !== "function") return undefined;
+  const cert = socket.getPeerCertificate();
+  return cert !== undefined && Object.keys(cert).length > 0 ? cert : undefined;
+}
+
+async function authenticate(face: ApiFace, req: IncomingMessage): Promise<UserInfo> {
+  const authorization = req.headers.authorization;
+  const peerCertificate = verifiedPeerCertificate(req);
+  if (authorization === undefined && peerCertificate === undefined) return ANONYMOUS;
+  const user = await face.authenticator.authenticate({
+    ...(authorization !== undefined && { authorization }),
+    ...(peerCertificate !== undefined && { peerCertificate }),
+  });
+  if (user === undefined) throw UNAUTHORIZED;
+  return user;
+}
+
+function attributes(info: RequestInfo, user: UserInfo): RequestAttributes {
+  return {
+    user,
+    verb: info.verb,
+    resourceRequest: info.resourceRequest,
+    apiGroup: info.group,
+    resource: info.resource,
+    subresource: info.subresource,
+    namespace: info.namespace,
+    name: info.name,
+    path: info.path,
+  };
+}
+
+async function authorize(face: ApiFace, info: RequestInfo, user: UserInfo): Promise<void> {
+  if (!info.resourceRequest && isPublicPath(info.path)) return;
+  const a = attributes(info, user);
+  const decision = await face.authorizer.authorize(a);
+  if (decision.allowed) return;
+  // RBAC denies without a reason, so Kubernetes' message ends after the scope.
+  throw forbidden(a, "", face.forbiddenMessage?.(a, decision.reason));
+}
+
+const SUBRESOURCE_VERBS = new Set(["get", "update", "patch"]);
+
+async function handleResource(ctx: RequestContext): Promise<void> {
+  const { info, face } = ctx;
+  if (info.group === "authorization.k8s.io" && REVIEW_RESOURCES.has(info.resource)) {
+    return handleAccessReview(ctx, info.resource);
+  }
+  const def: HttpResourceDef | undefined = face.catalog.get(info.group, info.version, info.resource);
+  if (def === undefined) throw notServed();
+  // A namespace in the URL of a cluster-scoped kind (other than the namespace itself) is no path.
+  if (!def.namespaced && info.namespace !== "" && !(def.group === "" && def.resource === "namespaces")) {
+    throw notServed();
+  }
+  if (def.group === "" && def.resource === "serviceaccounts" && info.subresource === "token") {
+    return handleTokenRequest(ctx, def);
+  }
+  const allowed = info.subresource === "" ? def.verbs.includes(info.verb) : SUBRESOURCE_VERBS.has(info.verb);
+  if (!allowed) throw methodNotAllowed();
+  if (ctx.representation === undefined) throw notAcceptable();
+  switch (info.verb) {
+    case "get":
+      return handleGet(ctx, def);
+    case "list":
+      return handleList(ctx, def);
+    case "watch":
+      return handleWatch(ctx, def);
+    case "create":
+      return handleCreate(ctx, def);
+    case "update":
+      return handleUpdate(ctx, def);
+    case "patch":
+      return handlePatch(ctx, def);
+    case "delete":
+      return handleDelete(ctx, def);
+    case "deletecollection":
+      return handleDeleteCollection(ctx, def);
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+export function createApiHandler(o: ApiHandlerOptions): RequestHandler {
+  const openapi = new OpenApiDocs(o.face.catalog);
+  const clock = o.face.clock ?? (() => new Date());
+  return (req, res) => {
+    const started = performance.now();
+    const url = new URL(req.url ?? "/", "https://localhost");
+    const info = requestInfo(req.method ?? "GET", url.pathname, url.searchParams);
+    let user: UserInfo | undefined;
+    res.once("close", () => {
+      const ms = performance.now() - started;
+      const code = res.statusCode;
+      o.logger.info(
+        {
+          method: req.method,
+          path: url.pathname,
+          status: code,
+          ms: Math.round(ms * 10) / 10,
+          user: user?.name,
+          verb: info.verb,
+          ...(info.resourceRequest && { resource: info.resource }),
+          ...(info.subresource !== "" && { subresource: info.subresource }),
+          ...(info.namespace !== "" && { namespace: info.namespace }),
+        },
+        "request",
+      );
+      o.metrics.observe(
+        {
+          verb: info.resourceRequest ? info.verb : (req.method ?? "GET"),
+          group: info.group,
+          resource: info.resource,
+          subresource: info.subresource,
+          code,
+          apply:
+            info.verb === "patch" &&
+            (req.headers["content-type"] ?? "").startsWith("application/apply-patch"),
+        },
+        ms / 1000,
+      );
+    });
+    void (async () => {
+      user = await authenticate(o.face, req);
+      await authorize(o.face, info, user);
+      const discovery = !info.resourceRequest && (info.path === "/api" || info.path === "/apis");
+      const ctx: RequestContext = {
+        req,
+        res,
+        url,
+        info,
+        user,
+        face: o.face,
+        representation: negotiate(req.headers.accept, { discovery }),
+        now: clock,
+      };
+      if (info.resourceRequest) await handleResource(ctx);
+      else await handleNonResource(ctx, { openapi, metrics: o.metricsRegistry });
+    })().catch((err: unknown) => {
+      if (!(err instanceof ApiError) || err.code >= 500) {
+        o.logger.error({ err, method: req.method, path: url.pathname }, "request failed");
+      }
+      // The body of a refused request is not read; drain it so the connection stays usable.
+      if (!req.readableEnded) req.resume();
+      sendError(res, err);
+    });
+  };
+}
