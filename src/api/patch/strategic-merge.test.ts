@@ -1,0 +1,491 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../errors.js";
+import { deploymentSchema, serviceSchema } from "./fixtures.js";
+import { applyStrategicMergePatch } from "./strategic-merge.js";
+
+function deployment(containers: unknown[], extra: Record<string, unknown> = {}) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: "default", labels: { app: "web" } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: "web" } },
+      template: { metadata: { labels: { app: "web" } }, spec: { containers, ...extra } },
+    },
+  };
+}
+
+type Deploy = ReturnType<typeof deployment> & {
+  spec: Record<string, unknown> & {
+    template: { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+  };
+};
+
+const smp = (doc: unknown, patch: unknown) =>
+  applyStrategicMergePatch(doc, patch, deploymentSchema) as Deploy;
+
+function failure(doc: unknown, patch: unknown): ApiError {
+  try {
+    smp(doc, patch);
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error("the patch applied");
+}
+
+describe("applyStrategicMergePatch: what kubectl sends", () => {
+  it("kubectl set image: merges the container by name and keeps its other fields", () => {
+    const live = deployment([
+      { name: "nginx", image: "nginx:1.26", ports: [{ containerPort: 80, protocol: "TCP" }] },
+      { name: "log", image: "busybox" },
+    ]);
+    const out = smp(live, {
+      spec: {
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "nginx" }, { name: "log" }],
+            containers: [{ image: "nginx:1.27", name: "nginx" }],
+          },
+        },
+      },
+    });
+    expect(out.spec.template.spec.containers).toEqual([
+      { name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80, protocol: "TCP" }] },
+      { name: "log", image: "busybox" },
+    ]);
+    expect(live.spec.template.spec.containers[0]).toMatchObject({ image: "nginx:1.26" });
+  });
+
+  it("kubectl rollout restart adds a template annotation", () => {
+    const out = smp(deployment([{ name: "nginx", image: "nginx" }]), {
+      spec: {
+        template: {
+          metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "2026-11-22T02:46:16Z" } },
+        },
+      },
+    });
+    expect(out.spec.template.metadata).toEqual({
+      labels: { app: "web" },
+      annotations: { "kubectl.kubernetes.io/restartedAt": "2026-11-22T02:46:16Z" },
+    });
+  });
+
+  it("kubectl rollout pause and resume set and delete spec.paused", () => {
+    const paused = smp(deployment([]), { spec: { paused: true } });
+    expect(paused.spec.paused).toBe(true);
+    const resumed = smp(paused, { spec: { paused: null } });
+    expect(resumed.spec).not.toHaveProperty("paused");
+  });
+
+  it("kubectl apply: image and replicas changed, env removed with null", () => {
+    const live = deployment([{ name: "nginx", image: "nginx:1.25", env: [{ name: "A", value: "1" }] }]);
+    const out = smp(live, {
+      metadata: { annotations: { "kubectl.kubernetes.io/last-applied-configuration": '{"x":1}\n' } },
+      spec: {
+        replicas: 3,
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "nginx" }],
+            containers: [{ env: null, image: "nginx:1.26", name: "nginx" }],
+          },
+        },
+      },
+    });
+    expect(out.metadata.annotations).toEqual({
+      "kubectl.kubernetes.io/last-applied-configuration": '{"x":1}\n',
+    });
+    expect(out.spec.replicas).toBe(3);
+    expect(out.spec.template.spec.containers).toEqual([{ name: "nginx", image: "nginx:1.26" }]);
+  });
+
+  it("kubectl apply of an edited two-container Deployment: every directive at once (kubectl-wire §8.1)", () => {
+    const live = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: {
+        name: "web",
+        finalizers: ["example.com/a", "example.com/b"],
+        labels: { app: "web", tier: "front" },
+      },
+      spec: {
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "main",
+                image: "nginx:1.25",
+                env: [
+                  { name: "A", value: "1" },
+                  { name: "B", value: "2" },
+                ],
+                ports: [
+                  { containerPort: 80, protocol: "TCP" },
+                  { containerPort: 443, protocol: "TCP" },
+                ],
+                volumeMounts: [
+                  { mountPath: "/etc/cfg", name: "cfg" },
+                  { mountPath: "/tmp", name: "scratch" },
+                ],
+              },
+              { name: "sidecar", image: "busybox" },
+            ],
+            volumes: [
+              { name: "cfg", configMap: { name: "app-cfg" } },
+              { name: "scratch", emptyDir: {} },
+            ],
+          },
+        },
+      },
+    };
+    const patch = {
+      metadata: {
+        "$deleteFromPrimitiveList/finalizers": ["example.com/a"],
+        "$setElementOrder/finalizers": ["example.com/b"],
+        annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}\n" },
+        labels: { tier: null },
+      },
+      spec: {
+        strategy: { $retainKeys: ["type"], rollingUpdate: null, type: "Recreate" },
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "main" }],
+            "$setElementOrder/volumes": [{ name: "cfg" }],
+            containers: [
+              {
+                "$setElementOrder/env": [{ name: "B" }, { name: "A" }, { name: "C" }],
+                "$setElementOrder/ports": [{ containerPort: 443 }],
+                "$setElementOrder/volumeMounts": [{ mountPath: "/etc/cfg" }],
+                env: [{ name: "C", value: "3" }],
+                image: "nginx:1.26",
+                name: "main",
+                ports: [{ $patch: "delete", containerPort: 80 }],
+                volumeMounts: [{ $patch: "delete", mountPath: "/tmp" }],
+              },
+              { $patch: "delete", name: "sidecar" },
+            ],
+            volumes: [
+              {
+                $retainKeys: ["name", "secret"],
+                configMap: null,
+                name: "cfg",
+                secret: { secretName: "app-sec" },
+              },
+              { $patch: "delete", name: "scratch" },
+            ],
+          },
+        },
+      },
+    };
+    const out = applyStrategicMergePatch(live, patch, deploymentSchema);
+    expect(out).toEqual({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: {
+        name: "web",
+        finalizers: ["example.com/b"],
+        labels: { app: "web" },
+        annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}\n" },
+      },
+      spec: {
+        strategy: { type: "Recreate" },
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "main",
+                image: "nginx:1.26",
+                env: [
+                  { name: "B", value: "2" },
+                  { name: "A", value: "1" },
+                  { name: "C", value: "3" },
+                ],
+                ports: [{ containerPort: 443, protocol: "TCP" }],
+                volumeMounts: [{ mountPath: "/etc/cfg", name: "cfg" }],
+              },
+            ],
+            volumes: [{ name: "cfg", secret: { secretName: "app-sec" } }],
+          },
+        },
+      },
+    });
+  });
+});
+
+describe("applyStrategicMergePatch: maps", () => {
+  it("merges maps recursively and deletes keys set to null", () => {
+    const out = smp(
+      { metadata: { labels: { a: "1", b: "2" } } },
+      { metadata: { labels: { b: null, c: "3" } } },
+    );
+    expect(out.metadata.labels).toEqual({ a: "1", c: "3" });
+  });
+
+  it("ignores a null for a key that is not there", () => {
+    expect(smp({ a: 1 }, { b: null })).toEqual({ a: 1 });
+  });
+
+  it("$patch: replace replaces a map wholesale", () => {
+    const out = smp(
+      { metadata: { labels: { a: "1", b: "2" } } },
+      { metadata: { labels: { $patch: "replace", c: "3" } } },
+    );
+    expect(out.metadata.labels).toEqual({ c: "3" });
+  });
+
+  it("$patch: delete empties a map, $patch: merge is the default", () => {
+    expect(
+      smp({ spec: { selector: { matchLabels: { a: "1" } } } }, { spec: { selector: { $patch: "delete" } } })
+        .spec.selector,
+    ).toEqual({});
+    expect(
+      smp({ metadata: { labels: { a: "1" } } }, { metadata: { labels: { $patch: "merge", b: "2" } } })
+        .metadata.labels,
+    ).toEqual({
+      a: "1",
+      b: "2",
+    });
+  });
+
+  it("refuses an unknown $patch directive", () => {
+    const e = failure({}, { metadata: { $patch: "frob" } });
+    expect(e.code).toBe(400);
+    expect(e.message).toBe("unknown patch type: frob in map: map[$patch:frob]");
+  });
+
+  it("takes a value of another shape as a whole, without its nulls", () => {
+    expect(smp({ a: "x" }, { a: { b: 1, c: null } })).toEqual({ a: { b: 1 } });
+    expect(smp({ a: { b: 1 } }, { a: [1] })).toEqual({ a: [1] });
+  });
+
+  it("merges fields the schema does not know like a merge patch", () => {
+    const out = smp({ spec: { extra: { a: 1, list: [1, 2] } } }, { spec: { extra: { b: 2, list: [3] } } });
+    expect(out.spec.extra).toEqual({ a: 1, b: 2, list: [3] });
+  });
+
+  it("processes directives inside a value that is new to the object", () => {
+    const out = smp(
+      { spec: {} },
+      {
+        spec: {
+          template: {
+            spec: {
+              "$setElementOrder/containers": [{ name: "a" }],
+              containers: [{ name: "a", image: "x", env: [{ name: "E", value: null }] }],
+            },
+          },
+        },
+      },
+    );
+    expect(out.spec.template).toEqual({
+      spec: { containers: [{ name: "a", image: "x", env: [{ name: "E" }] }] },
+    });
+  });
+});
+
+describe("applyStrategicMergePatch: $retainKeys", () => {
+  it("switches a Deployment strategy to Recreate (the Kubernetes docs' example)", () => {
+    const live = deployment([], {});
+    (live.spec as Record<string, unknown>).strategy = {
+      type: "RollingUpdate",
+      rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" },
+    };
+    const out = smp(live, { spec: { strategy: { $retainKeys: ["type"], type: "Recreate" } } });
+    expect(out.spec.strategy).toEqual({ type: "Recreate" });
+  });
+
+  it("refuses a patch that sets a key outside $retainKeys (422) or a malformed list (400)", () => {
+    const bad = failure(
+      { spec: { strategy: {} } },
+      { spec: { strategy: { $retainKeys: ["type"], rollingUpdate: { maxSurge: 1 } } } },
+    );
+    expect(bad.code).toBe(422);
+    expect(bad.details?.causes?.[0]?.message).toBe("patch content doesn't match retainKeys list");
+    expect(failure({ spec: { strategy: {} } }, { spec: { strategy: { $retainKeys: "type" } } }).message).toBe(
+      "invalid patch format of retainKeys",
+    );
+  });
+});
+
+describe("applyStrategicMergePatch: lists", () => {
+  const containers = [
+    { name: "a", image: "a:1" },
+    { name: "b", image: "b:1" },
+    { name: "c", image: "c:1" },
+  ];
+  const names = (d: Deploy) => (d.spec.template.spec.containers as { name: string }[]).map((c) => c.name);
+
+  it("merges by key and keeps the live order without $setElementOrder", () => {
+    const out = smp(deployment(containers), {
+      spec: { template: { spec: { containers: [{ name: "b", image: "b:2" }] } } },
+    });
+    expect(out.spec.template.spec.containers).toEqual([
+      { name: "a", image: "a:1" },
+      { name: "b", image: "b:2" },
+      { name: "c", image: "c:1" },
+    ]);
+  });
+
+  it("puts new elements of a patch without $setElementOrder before the live ones", () => {
+    expect(
+      names(
+        smp(deployment(containers), {
+          spec: { template: { spec: { containers: [{ name: "d", image: "d" }] } } },
+        }),
+      ),
+    ).toEqual(["d", "a", "b", "c"]);
+  });
+
+  it("orders by $setElementOrder; a server-only element goes before the first listed one that followed it live", () => {
+    const out = smp(deployment(containers), {
+      spec: {
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "c" }, { name: "a" }, { name: "d" }],
+            containers: [{ name: "d", image: "d" }],
+          },
+        },
+      },
+    });
+    // b came before c in the live list, so it is placed before c (strategicpatch mergeSortedSlice).
+    expect(names(out)).toEqual(["b", "c", "a", "d"]);
+  });
+
+  it("reorders without changing content when only $setElementOrder is sent", () => {
+    const out = smp(deployment(containers), {
+      spec: {
+        template: { spec: { "$setElementOrder/containers": [{ name: "c" }, { name: "b" }, { name: "a" }] } },
+      },
+    });
+    expect(names(out)).toEqual(["c", "b", "a"]);
+  });
+
+  it("deletes an element with $patch: delete and all of a list with null", () => {
+    const env = [
+      { name: "A", value: "1" },
+      { name: "B", value: "2" },
+    ];
+    const live = deployment([{ name: "a", env }]);
+    const deleted = smp(live, {
+      spec: { template: { spec: { containers: [{ name: "a", env: [{ $patch: "delete", name: "A" }] }] } } },
+    });
+    expect(deleted.spec.template.spec.containers).toEqual([{ name: "a", env: [{ name: "B", value: "2" }] }]);
+    const cleared = smp(live, { spec: { template: { spec: { containers: [{ name: "a", env: null }] } } } });
+    expect(cleared.spec.template.spec.containers).toEqual([{ name: "a" }]);
+  });
+
+  it("replaces a keyed list with a $patch: replace element", () => {
+    const out = smp(deployment(containers), {
+      spec: { template: { spec: { containers: [{ name: "z", image: "z" }, { $patch: "replace" }] } } },
+    });
+    expect(out.spec.template.spec.containers).toEqual([{ name: "z", image: "z" }]);
+  });
+
+  it("replaces lists without a strategy (command, tolerations)", () => {
+    const live = deployment([{ name: "a", command: ["sh", "-c", "x"] }], { tolerations: [{ key: "k" }] });
+    const out = smp(live, {
+      spec: {
+        template: { spec: { containers: [{ name: "a", command: ["y"] }], tolerations: [{ key: "j" }] } },
+      },
+    });
+    expect(out.spec.template.spec.containers).toEqual([{ name: "a", command: ["y"] }]);
+    expect(out.spec.template.spec.tolerations).toEqual([{ key: "j" }]);
+  });
+
+  it("merges primitive lists with strategy merge as a set, and $deleteFromPrimitiveList removes values", () => {
+    const live = { metadata: { finalizers: ["a", "b"] } };
+    expect(smp(live, { metadata: { finalizers: ["c", "a"] } }).metadata).toEqual({
+      finalizers: ["c", "a", "b"],
+    });
+    expect(smp(live, { metadata: { "$deleteFromPrimitiveList/finalizers": ["a", "x"] } }).metadata).toEqual({
+      finalizers: ["b"],
+    });
+    expect(
+      smp({ metadata: {} }, { metadata: { "$deleteFromPrimitiveList/finalizers": ["a"] } }).metadata,
+    ).toEqual({});
+  });
+
+  it("keeps an empty patch list from touching a merged list", () => {
+    expect(names(smp(deployment(containers), { spec: { template: { spec: { containers: [] } } } }))).toEqual([
+      "a",
+      "b",
+      "c",
+    ]);
+  });
+
+  it("merges Service ports by port", () => {
+    const live = {
+      spec: {
+        ports: [
+          { port: 80, targetPort: 8080, protocol: "TCP" },
+          { port: 443, protocol: "TCP" },
+        ],
+      },
+    };
+    const out = applyStrategicMergePatch(
+      live,
+      { spec: { ports: [{ port: 80, targetPort: 9090 }] } },
+      serviceSchema,
+    );
+    expect(out).toEqual({
+      spec: {
+        ports: [
+          { port: 80, targetPort: 9090, protocol: "TCP" },
+          { port: 443, protocol: "TCP" },
+        ],
+      },
+    });
+  });
+
+  it("refuses an element without its merge key", () => {
+    const e = failure(deployment(containers), {
+      spec: { template: { spec: { containers: [{ image: "x" }] } } },
+    });
+    expect(e.code).toBe(400);
+    expect(e.message).toBe("map: map[image:x] does not contain declared merge key: name");
+  });
+
+  it("refuses lists of lists with 422", () => {
+    const e = failure({ metadata: { finalizers: [["a"]] } }, { metadata: { finalizers: [["b"]] } });
+    expect(e.code).toBe(422);
+    expect(e.details?.causes?.[0]?.message).toBe("lists of lists are not supported");
+  });
+
+  it("refuses a patch list in another order than its $setElementOrder", () => {
+    const e = failure(deployment(containers), {
+      spec: {
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "a" }, { name: "b" }],
+            containers: [{ name: "b" }, { name: "a" }],
+          },
+        },
+      },
+    });
+    expect(e.code).toBe(400);
+  });
+});
+
+describe("applyStrategicMergePatch: input", () => {
+  it("refuses a patch that is not an object", () => {
+    const e = failure({}, [1]);
+    expect(e.code).toBe(400);
+    expect(e.message).toBe("json: cannot unmarshal array into Go value of type map[string]interface {}");
+  });
+
+  it("leaves doc and patch untouched", () => {
+    const live = deployment([{ name: "a", image: "a" }]);
+    const patch = {
+      spec: {
+        template: {
+          spec: { "$setElementOrder/containers": [{ name: "a" }], containers: [{ name: "a", image: "b" }] },
+        },
+      },
+    };
+    const before = JSON.stringify([live, patch]);
+    smp(live, patch);
+    expect(JSON.stringify([live, patch])).toBe(before);
+  });
+});
