@@ -2,7 +2,8 @@
 // mergepatch packages, and the HTTP status the API server gives each (patch.go,
 // interpretStrategicMergePatchError): format errors are 400, unsupported content 422.
 
-import { ApiError, badRequest } from "../errors.js";
+import type { ApiError } from "../errors.js";
+import { badRequest } from "../errors.js";
 import { unprocessable } from "./errors.js";
 import { isObject } from "./json.js";
 

@@ -93,7 +93,7 @@ describe("applyStrategicMergePatch: what kubectl sends", () => {
         },
       },
     });
-    expect(out.metadata.annotations).toEqual({
+    expect((out.metadata as Record<string, unknown>).annotations).toEqual({
       "kubectl.kubernetes.io/last-applied-configuration": '{"x":1}\n',
     });
     expect(out.spec.replicas).toBe(3);
