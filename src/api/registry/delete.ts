@@ -1,0 +1,101 @@
+// delete: preconditions, then either mark the object (deletionTimestamp) while finalizers —
+// including the garbage collector's foregroundDeletion/orphan — remain, or remove it.
+import { conflict, notFound } from "../errors.js";
+import type { KubeObject } from "../types.js";
+import type { RegistryContext } from "./context.js";
+import type { ResourceDef } from "./deps.js";
+import { isStoreError } from "./deps.js";
+import { objectKey } from "./keys.js";
+import { clone, encodeStored, fromStored, rfc3339 } from "./object-util.js";
+import type { DeleteOptions, WriteOptions } from "./options.js";
+import { MODIFIED_MESSAGE, storeErrorToApi } from "./store-errors.js";
+import { pendingFinalizers } from "./update.js";
+
+export const FOREGROUND = "foregroundDeletion";
+export const ORPHAN = "orphan";
+const MAX_ATTEMPTS = 10;
+
+function isNamespace(def: ResourceDef): boolean {
+  return def.group === "" && def.resource === "namespaces";
+}
+
+/** The finalizers after the propagation policy asked for (Kubernetes' GC finalizers). */
+function finalizersFor(current: string[], policy: DeleteOptions["propagationPolicy"]): string[] {
+  const others = current.filter((f) => f !== FOREGROUND && f !== ORPHAN);
+  if (policy === "Foreground") return [...others, FOREGROUND];
+  if (policy === "Orphan") return [...others, ORPHAN];
+  if (policy === "Background") return others;
+  return current; // no policy: keep what an earlier delete asked for
+}
+
+function checkPreconditions(def: ResourceDef, name: string, obj: KubeObject, o: DeleteOptions): void {
+  const p = o.preconditions;
+  if (p?.uid !== undefined && p.uid !== "" && p.uid !== obj.metadata.uid) {
+    throw conflict(
+      def.group,
+      def.resource,
+      name,
+      `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid ?? ""}`,
+    );
+  }
+  if (
+    p?.resourceVersion !== undefined &&
+    p.resourceVersion !== "" &&
+    p.resourceVersion !== obj.metadata.resourceVersion
+  ) {
+    throw conflict(
+      def.group,
+      def.resource,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ""}`,
+    );
+  }
+}
+
+/** The object with deletionTimestamp while finalizers remain, else the deleted object. */
+export async function deleteObject(
+  ctx: RegistryContext,
+  def: ResourceDef,
+  namespace: string | undefined,
+  name: string,
+  o: WriteOptions & DeleteOptions,
+): Promise<KubeObject> {
+  const key = objectKey(def, namespace, name);
+  for (let attempt = 1; ; attempt++) {
+    const stored = await ctx.store.get(key);
+    if (!stored) throw notFound(def.group, def.resource, name);
+    const current = fromStored(def, stored);
+    checkPreconditions(def, name, current, o);
+    const next = clone(current);
+    const finalizers = finalizersFor(current.metadata.finalizers ?? [], o.propagationPolicy);
+    if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+    else delete next.metadata.finalizers;
+    if (isNamespace(def)) next.status = { ...(next.status as object | undefined), phase: "Terminating" };
+    const keep = pendingFinalizers(def, next).length > 0;
+    try {
+      if (keep) {
+        if (next.metadata.deletionTimestamp === undefined) {
+          next.metadata.deletionTimestamp = rfc3339(ctx.clock());
+          next.metadata.deletionGracePeriodSeconds = 0;
+        }
+        if (o.dryRun) return next;
+        const unchanged =
+          current.metadata.deletionTimestamp !== undefined &&
+          JSON.stringify(current.metadata.finalizers ?? []) ===
+            JSON.stringify(next.metadata.finalizers ?? []);
+        if (unchanged) return current;
+        return fromStored(def, await ctx.store.update(key, encodeStored(def, next), stored.modRevision));
+      }
+      if (o.dryRun) return current;
+      await ctx.store.delete(key, stored.modRevision);
+      return current;
+    } catch (err) {
+      if (isStoreError(err, "RevisionMismatchError")) {
+        if (attempt < MAX_ATTEMPTS) continue;
+        throw conflict(def.group, def.resource, name, MODIFIED_MESSAGE);
+      }
+      if (isStoreError(err, "KeyNotFoundError")) throw notFound(def.group, def.resource, name);
+      throw storeErrorToApi(err, def, name);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+// Garbage collector over ownerReferences (by uid), level-triggered: dependents whose owners are
+// all gone are deleted; dangling references next to live owners are dropped; an owner in
+// foreground deletion has its dependents deleted and goes once no blocking dependent is left;
+// an orphaning owner has its references removed from dependents before it goes.
+import type { KubeObject, OwnerReference } from "../types.js";
+import { parseApiVersion } from "../types.js";
+import type { RegistryContext } from "./context.js";
+import type { ResourceDef } from "./deps.js";
+import { FOREGROUND, ORPHAN } from "./delete.js";
+import { isTransient, type RegistryOps } from "./internal-ops.js";
+import { Loop } from "./loop.js";
+import { clone } from "./object-util.js";
+import { storageDefs } from "./storage-defs.js";
+
+interface Node {
+  def: ResourceDef;
+  obj: KubeObject;
+}
+
+export class GarbageCollector {
+  readonly #ops: RegistryOps;
+  readonly #ctx: RegistryContext;
+  readonly #loop: Loop;
+  #watch: AbortController | undefined;
+
+  constructor(ops: RegistryOps, ctx: RegistryContext, resyncMs = 30_000) {
+    this.#ops = ops;
+    this.#ctx = ctx;
+    this.#loop = new Loop({
+      name: "garbage-collector",
+      pass: () => this.pass(),
+      logger: ctx.logger,
+      periodMs: resyncMs,
+      debounceMs: 100,
+    });
+  }
+
+  start(): void {
+    this.#loop.start();
+    const abort = new AbortController();
+    this.#watch = abort;
+    void this.#follow(abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.#watch?.abort();
+    await this.#loop.stop();
+  }
+
+  /** Pokes a pass on deletions and on writes that mark an object deleted. */
+  async #follow(signal: AbortSignal): Promise<void> {
+    const marker = Buffer.from('"deletionTimestamp"');
+    while (!signal.aborted) {
+      try {
+        const from = await this.#ctx.store.currentRevision();
+        for await (const ev of this.#ctx.store.watch("/registry/", from, signal)) {
+          if (ev.type === "delete" || ev.value.includes(marker)) this.#loop.poke();
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        this.#ctx.logger.warn({ err }, "garbage collector: watch failed; resyncing");
+        this.#loop.poke();
+        await new Promise((r) => setTimeout(r, 1000).unref());
+      }
+    }
+  }
+
+  #write() {
+    return { user: this.#ctx.systemUser, dryRun: false, fieldManager: "garbage-collector" };
+  }
+
+  /** One full pass over every stored object. */
+  async pass(): Promise<void> {
+    const nodes = new Map<string, Node>();
+    const dependents = new Map<string, Node[]>();
+    for (const def of storageDefs(this.#ctx.catalog)) {
+      const list = await this.#ops.list(def, undefined, {});
+      for (const obj of list.items) {
+        const node = { def, obj };
+        if (obj.metadata.uid) nodes.set(obj.metadata.uid, node);
+        for (const ref of obj.metadata.ownerReferences ?? []) {
+          const deps = dependents.get(ref.uid) ?? [];
+          deps.push(node);
+          dependents.set(ref.uid, deps);
+        }
+      }
+    }
+    for (const node of nodes.values()) {
+      await this.#guard(() =>
+        this.#finalizeOwner(node, dependents.get(node.obj.metadata.uid as string) ?? []),
+      );
+    }
+    for (const node of nodes.values()) {
+      if ((node.obj.metadata.ownerReferences ?? []).length > 0)
+        await this.#guard(() => this.#checkOwners(node, nodes));
+    }
+  }
+
+  async #guard(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      this.#loop.poke();
+    }
+  }
+
+  /** Foreground and orphan finalizers of an owner being deleted. */
+  async #finalizeOwner(owner: Node, deps: Node[]): Promise<void> {
+    const meta = owner.obj.metadata;
+    if (meta.deletionTimestamp === undefined) return;
+    const finalizers = meta.finalizers ?? [];
+    const uid = meta.uid as string;
+    if (finalizers.includes(ORPHAN)) {
+      for (const dep of deps) {
+        const next = clone(dep.obj);
+        next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+        if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
+        await this.#ops.update(
+          dep.def,
+          dep.obj.metadata.namespace,
+          dep.obj.metadata.name as string,
+          next,
+          this.#write(),
+        );
+      }
+      await this.#removeFinalizer(owner, ORPHAN);
+      return;
+    }
+    if (!finalizers.includes(FOREGROUND)) return;
+    let blocking = 0;
+    for (const dep of deps) {
+      const ref = (dep.obj.metadata.ownerReferences ?? []).find((r) => r.uid === uid);
+      if (ref?.blockOwnerDeletion === true) blocking++;
+      if (dep.obj.metadata.deletionTimestamp !== undefined) continue;
+      await this.#ops.delete(dep.def, dep.obj.metadata.namespace, dep.obj.metadata.name as string, {
+        ...this.#write(),
+        propagationPolicy: "Foreground",
+        preconditions: { uid: dep.obj.metadata.uid as string },
+      });
+    }
+    if (blocking === 0) await this.#removeFinalizer(owner, FOREGROUND);
+  }
+
+  async #removeFinalizer(node: Node, finalizer: string): Promise<void> {
+    const next = clone(node.obj);
+    next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+    await this.#ops.update(
+      node.def,
+      node.obj.metadata.namespace,
+      node.obj.metadata.name as string,
+      next,
+      this.#write(),
+    );
+  }
+
+  /** Whether an owner exists: in this pass's snapshot, or (to beat the snapshot's age) live. */
+  async #ownerExists(dep: Node, ref: OwnerReference, nodes: Map<string, Node>): Promise<boolean> {
+    if (nodes.has(ref.uid)) return true;
+    const gv = parseApiVersion(ref.apiVersion);
+    const def = this.#ctx.catalog.byKind({ ...gv, kind: ref.kind });
+    if (!def) return true; // an owner kind this server does not know: leave the dependent alone
+    if (def.namespaced && dep.obj.metadata.namespace === undefined) return false;
+    try {
+      const live = await this.#ops.get(
+        def,
+        def.namespaced ? dep.obj.metadata.namespace : undefined,
+        ref.name,
+      );
+      return live.metadata.uid === ref.uid;
+    } catch (err) {
+      if (isTransient(err)) return false;
+      throw err;
+    }
+  }
+
+  async #checkOwners(dep: Node, nodes: Map<string, Node>): Promise<void> {
+    const refs = dep.obj.metadata.ownerReferences ?? [];
+    const alive: OwnerReference[] = [];
+    for (const ref of refs) if (await this.#ownerExists(dep, ref, nodes)) alive.push(ref);
+    if (alive.length === refs.length) return;
+    const name = dep.obj.metadata.name as string;
+    if (alive.length === 0) {
+      if (dep.obj.metadata.deletionTimestamp !== undefined) return;
+      await this.#ops.delete(dep.def, dep.obj.metadata.namespace, name, {
+        ...this.#write(),
+        propagationPolicy: "Background",
+        preconditions: { uid: dep.obj.metadata.uid as string },
+      });
+      return;
+    }
+    const next = clone(dep.obj);
+    next.metadata.ownerReferences = alive;
+    await this.#ops.update(dep.def, dep.obj.metadata.namespace, name, next, this.#write());
+  }
+}
