@@ -8,6 +8,7 @@ import { removeEntry } from "./container-remove.js";
 import { startEntry } from "./container-start.js";
 import { decideRestart } from "./restart-policy.js";
 import type { ExitStatus } from "./runtime.js";
+import { PhaseTimer } from "./phase-timer.js";
 
 /** Waits (in the background) for the running container's exit and handles it. */
 export function watchExit<I extends ContainerImage>(ctx: ContainerContext<I>, e: ContainerEntry): void {
@@ -37,6 +38,7 @@ export function watchExit<I extends ContainerImage>(ctx: ContainerContext<I>, e:
 export async function releaseRun<I extends ContainerImage>(
   ctx: ContainerContext<I>,
   e: ContainerEntry,
+  t?: PhaseTimer,
 ): Promise<void> {
   const id = e.rec.id;
   const steps: Array<[string, () => Promise<unknown>]> = [
@@ -47,6 +49,7 @@ export async function releaseRun<I extends ContainerImage>(
   for (const [what, step] of steps) {
     // Expected for parts never set up (a container that never ran): debug, not warn.
     await step().catch((err: unknown) => ctx.logger.debug({ id, err }, `${what} after exit failed`));
+    t?.mark(what);
   }
 }
 
@@ -58,7 +61,9 @@ export async function handleExit<I extends ContainerImage>(
 ): Promise<void> {
   if (e.removed) return;
   e.watcher = undefined;
-  await releaseRun(ctx, e);
+  const t = new PhaseTimer();
+  const noticedMs = Math.round(Date.now() - status.finishedAt.getTime());
+  await releaseRun(ctx, e, t);
   const rec = e.rec;
   const startedAt = rec.state.startedAt === "" ? ctx.now() : Date.parse(rec.state.startedAt);
   const decision = decideRestart({
@@ -79,6 +84,8 @@ export async function handleExit<I extends ContainerImage>(
   };
   rec.network = undefined;
   await ctx.save(e);
+  t.mark("save");
+  ctx.logger.debug({ id: rec.id, noticedMs, ms: t.phases() }, "container exit handled");
   ctx.logger.info({ id: rec.id, exitCode: status.exitCode, restart: decision.restart }, "container exited");
   e.notifyExit();
   if (decision.restart) {

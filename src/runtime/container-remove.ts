@@ -8,6 +8,7 @@ import { cancelRestart, releaseRun } from "./container-monitor.js";
 import { removeRecordDir } from "./container-record.js";
 import { isRunning } from "./container-status.js";
 import { SIGKILL } from "./container-signals.js";
+import { PhaseTimer } from "./phase-timer.js";
 
 const KILL_WAIT_MS = 10_000;
 
@@ -63,10 +64,12 @@ export async function removeEntry<I extends ContainerImage>(
     clearTimeout(e.restartTimer);
     e.watcher?.abort();
     rec.state.status = "removing";
-    await releaseRun(ctx, e);
+    const t = new PhaseTimer();
+    await releaseRun(ctx, e, t);
     await ctx.deps.rootfs
       .remove(rec.id)
       .catch((err: unknown) => ctx.logger.warn({ id: rec.id, err }, "rootfs remove failed"));
+    t.mark("rootfs remove");
     if (o.volumes) {
       for (const m of rec.mounts) {
         if (m.type !== "volume" || m.anonymous !== true || m.name === undefined) continue;
@@ -81,7 +84,9 @@ export async function removeEntry<I extends ContainerImage>(
       }
     }
     await removeRecordDir(ctx.deps.root, rec.id);
+    t.mark("record remove");
     ctx.forget(e);
+    ctx.logger.debug({ id: rec.id, ms: t.phases() }, "container removal timing");
     ctx.logger.info({ id: rec.id, name: rec.name }, "container removed");
     e.notifyRemoved();
   });

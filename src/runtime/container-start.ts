@@ -13,6 +13,7 @@ import { resolveUser } from "./exec-user.js";
 import type { BindMount, TmpfsMount } from "./spec.js";
 import { buildSpec, readHostRlimits } from "./spec.js";
 import type { OciRlimit } from "./oci-spec-types.js";
+import { PhaseTimer } from "./phase-timer.js";
 
 /** A start that failed in the runtime: 400 when the command cannot be run (Docker's exit 126/127), else 500. */
 export class ContainerStartError extends ContainerError {
@@ -55,17 +56,21 @@ export async function startEntry<I extends ContainerImage>(
   const id = rec.id;
   const { runtime, rootfs, network } = ctx.deps;
   const undo: Array<() => Promise<unknown>> = [];
+  const t = new PhaseTimer();
   try {
     const rootPath = await rootfs.mount(id);
+    t.mark("mount");
     undo.push(() => rootfs.unmount(id));
     const mode = (rec.hostConfig.NetworkMode ?? "bridge") as "bridge" | "host" | "none";
     const attachment = await network.attach(id, { mode, ports: rec.ports, endpointName: rec.name });
     undo.push(() => network.detach(id));
+    t.mark("network");
     const files = await network.writeContainerFiles(paths.dir, {
       hostname: rec.config.Hostname ?? id.slice(0, 12),
       ...(rec.config.Domainname ? { domainname: rec.config.Domainname } : {}),
       attachment,
     });
+    t.mark("files");
     const user = await resolveUser(rootPath, rec.config.User ?? "", rec.hostConfig.GroupAdd ?? []);
 
     const binds: BindMount[] = [
@@ -129,8 +134,10 @@ export async function startEntry<I extends ContainerImage>(
       ...(hc.Sysctls ? { sysctls: hc.Sysctls } : {}),
     });
 
+    t.mark("spec");
     // A runc container left from an earlier run (a crash before its exit was handled) blocks create.
     await runtime.delete(id, { force: true }).catch(() => undefined);
+    t.mark("stale-delete");
     let created: { pid: number };
     try {
       created = await runtime.create(id, {
@@ -147,14 +154,17 @@ export async function startEntry<I extends ContainerImage>(
       throw new ContainerStartError(runtimeMessage(err));
     }
     undo.push(() => runtime.delete(id, { force: true }));
+    t.mark("create");
     const waiting = e.pendingAttach.filter((a) => !a.closed);
     e.pendingAttach = [];
     await Promise.all(waiting.map((a) => a.connect(paths.bundle).catch(() => undefined)));
+    t.mark("attach");
     try {
       await runtime.start(id);
     } catch (err) {
       throw new ContainerStartError(runtimeMessage(err));
     }
+    t.mark("start");
     rec.state = {
       ...rec.state,
       status: "running",
@@ -167,7 +177,9 @@ export async function startEntry<I extends ContainerImage>(
     rec.network = attachment;
     rec.files = files;
     await ctx.save(e);
+    t.mark("save");
     watchExit(ctx, e);
+    ctx.logger.debug({ id, ms: t.phases() }, "container started");
   } catch (err) {
     for (const step of undo.reverse()) {
       await step().catch((u: unknown) => ctx.logger.warn({ id, err: u }, "undo of a failed start failed"));

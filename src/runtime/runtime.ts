@@ -24,6 +24,7 @@ import { runExec, type ExecHandle, type ExecOptions } from "./exec.js";
 import type { OciSpec } from "./oci-spec-types.js";
 import { Runc, DEFAULT_RUNC_PATH } from "./runc.js";
 import { waitExitFile, type ExitStatus } from "./conmon-exit.js";
+import { PhaseTimer } from "./phase-timer.js";
 
 import { listProcesses, type DockerTop } from "./top.js";
 
@@ -94,6 +95,7 @@ export class Runtime {
     if (o.spec.process.terminal !== o.tty) {
       throw new ConmonError(`create ${id}: spec.process.terminal must equal tty`);
     }
+    const t = new PhaseTimer();
     await Promise.all([
       mkdir(this.socketDir, { recursive: true }),
       mkdir(this.runc.root, { recursive: true, mode: 0o700 }),
@@ -110,8 +112,9 @@ export class Runtime {
       rm(join(o.bundleDir, "oom"), { force: true }),
       rm(join(o.bundleDir, "pidfile"), { force: true }),
     ]);
+    t.mark("dirs");
     await writeJsonAtomic(join(o.bundleDir, "config.json"), o.spec);
-    const started = Date.now();
+    t.mark("config");
     const proc = await startConmon({
       conmonPath: this.conmonPath,
       runcPath: this.runc.path,
@@ -130,7 +133,8 @@ export class Runtime {
       leaveStdinOpen: o.leaveStdinOpen ?? true,
       cgroupProcs: this.#monitorProcs,
     });
-    this.#logger.debug({ id, pid: proc.pid, ms: Date.now() - started }, "container created");
+    t.mark("conmon");
+    this.#logger.debug({ id, pid: proc.pid, ms: t.phases() }, "container created");
     return { pid: proc.pid, conmonPid: proc.conmonPid };
   }
 
