@@ -1,5 +1,5 @@
 // Steps shared by create, update and patch: field validation, defaulting + validation, managedFields.
-import type { ApiError} from "../errors.js";
+import type { ApiError } from "../errors.js";
 import { badRequest, invalid } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import type { RegistryContext } from "./context.js";
@@ -16,7 +16,8 @@ export function checkUnknownFields(def: ResourceDef, obj: KubeObject, o: WriteOp
   if (mode === "Ignore") return;
   const unknown = def.unknownFields(obj);
   if (unknown.length === 0) return;
-  const texts = unknown.map((path) => `unknown field "${path}"`);
+  // Kubernetes names fields without a leading dot: `unknown field "spec.foo"`.
+  const texts = unknown.map((path) => `unknown field "${path.replace(/^\./, "")}"`);
   if (mode === "Strict") throw badRequest(`strict decoding error: ${texts.join(", ")}`);
   o.warnings?.push(...texts);
 }
