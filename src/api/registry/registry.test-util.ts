@@ -103,3 +103,7 @@ export async function take<T>(it: AsyncIterable<T>, n: number): Promise<T[]> {
   }
   return out;
 }
+
+export function iterate<T>(it: AsyncIterable<T>): AsyncIterator<T> {
+  return it[Symbol.asyncIterator]();
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WatchEvent } from "../types.js";
-import { configMap, defs, newRegistry, take, writeOpts } from "./registry.test-util.js";
+import { configMap, defs, iterate, newRegistry, take, writeOpts } from "./registry.test-util.js";
 
 const names = (evs: WatchEvent[]): string[] =>
   evs.map((e) => `${e.type} ${e.object.metadata.name ?? e.object.metadata.resourceVersion}`);
@@ -10,9 +10,7 @@ describe("watch", () => {
     const { registry } = await newRegistry();
     await registry.create(defs.configmaps, "default", configMap("a"), writeOpts());
     const abort = new AbortController();
-    const it1 = registry
-      .watch(defs.configmaps, "default", { resourceVersion: "0" }, abort.signal)
-      [Symbol.asyncIterator]();
+    const it1 = iterate(registry.watch(defs.configmaps, "default", { resourceVersion: "0" }, abort.signal));
     expect(names([(await it1.next()).value as WatchEvent])).toEqual(["ADDED a"]);
     const b = await registry.create(defs.configmaps, "default", configMap("b"), writeOpts());
     await registry.update(defs.configmaps, "default", "b", { ...b, data: { x: "1" } }, writeOpts());
@@ -55,14 +53,14 @@ describe("watch", () => {
       writeOpts(),
     );
     const abort = new AbortController();
-    const it1 = registry
-      .watch(
+    const it1 = iterate(
+      registry.watch(
         defs.configmaps,
         "default",
         { labelSelector: "app=web", resourceVersion: a.metadata.resourceVersion },
         abort.signal,
-      )
-      [Symbol.asyncIterator]();
+      ),
+    );
     const a2 = await registry.update(
       defs.configmaps,
       "default",
@@ -106,9 +104,14 @@ describe("watch", () => {
     // The cache now covers the current revision: a watcher from there gets bookmarks.
     const b = await registry.create(defs.configmaps, "default", configMap("b"), writeOpts());
     const from = String(Number(b.metadata.resourceVersion) - 1);
-    const it2 = registry
-      .watch(defs.configmaps, "default", { resourceVersion: from, allowWatchBookmarks: true }, abort.signal)
-      [Symbol.asyncIterator]();
+    const it2 = iterate(
+      registry.watch(
+        defs.configmaps,
+        "default",
+        { resourceVersion: from, allowWatchBookmarks: true },
+        abort.signal,
+      ),
+    );
     const first = (await it2.next()).value as WatchEvent;
     expect(first.type).toBe("ADDED");
     const bm = (await it2.next()).value as WatchEvent;
