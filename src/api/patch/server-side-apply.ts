@@ -1,0 +1,166 @@
+// Server-side apply (PATCH with application/apply-patch+yaml), as the API server's field
+// manager and structured-merge-diff do it: the applied configuration is merged into the live
+// object; fields this manager applied last time and no longer applies are removed unless
+// another manager owns them; changing a field another manager owns is a conflict unless forced
+// (forcing takes the field over); applying the value already there shares ownership.
+
+import { badRequest } from "../errors.js";
+import type { KubeObject } from "../types.js";
+import { conflictError, type Conflict } from "./apply-conflicts.js";
+import type { FieldSet } from "./fieldpath.js";
+import { type Path } from "./fieldpath.js";
+import { compare, ensureNamedFieldsAreMembers, pathsUnder, removeItems, toFieldSet } from "./fieldset-ops.js";
+import { deepEqual, isObject } from "./json.js";
+import { ignoredRoots, recordUpdate } from "./managed-fields.js";
+import {
+  decodeManagers,
+  encodeManagers,
+  managerId,
+  stripMeta,
+  timestamp,
+  withManagedFields,
+  withoutManagedFields,
+} from "./managers.js";
+import type { PatchSchema } from "./schema.js";
+import { dropAppliedNulls, ssaMerge } from "./ssa-merge.js";
+
+export const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
+
+/** The manager kubectl apply --server-side uses; the only one that migrates client-side apply. */
+const KUBECTL = "kubectl";
+
+export interface ServerSideApplyOptions {
+  /** The stored object; undefined when the apply creates it. */
+  live: KubeObject | undefined;
+  /** The configuration sent (the whole manifest as JSON). */
+  applied: KubeObject;
+  manager: string;
+  force: boolean;
+  schema: PatchSchema;
+  /** The version the request addresses; the configuration must be written in it. */
+  apiVersion: string;
+  now: Date;
+}
+
+export function applyServerSideApply(o: ServerSideApplyOptions): KubeObject {
+  const applied = o.applied;
+  if (!isObject(applied)) throw badRequest("error decoding YAML: the apply configuration is not an object");
+  if (isObject(applied.metadata) && applied.metadata.managedFields != null) {
+    throw badRequest("metadata.managedFields must be nil");
+  }
+  if (applied.apiVersion !== o.apiVersion) {
+    throw badRequest(
+      `Incorrect version specified in apply patch. Specified patch version: ${String(applied.apiVersion ?? "")}, expected: ${o.apiVersion}`,
+    );
+  }
+  const live = withoutManagedFields(o.live);
+  const managers = decodeManagers(o.live?.metadata.managedFields) ?? new Map();
+  if (live !== undefined && managers.size === 0) {
+    // Fields set before anyone applied belong to a placeholder manager (skipNonApplied).
+    recordUpdate(managers, {}, live, {
+      ...who("before-first-apply", "Update", o.apiVersion),
+      schema: o.schema,
+      now: o.now,
+    });
+  }
+
+  const ignored = ignoredRoots(undefined);
+  const self = who(o.manager, "Apply", o.apiVersion);
+  const id = managerId(self);
+  const last = managers.get(id);
+  const applying = dropUnder(toFieldSet(applied, o.schema), ignored);
+
+  let merged = ssaMerge(live ?? {}, applied, o.schema);
+  if (last && !last.set.isEmpty()) {
+    let owned = applying;
+    for (const [mid, e] of managers) if (mid !== id) owned = owned.union(e.set);
+    const prune = ensureNamedFieldsAreMembers(last.set, o.schema).difference(
+      ensureNamedFieldsAreMembers(owned, o.schema),
+    );
+    merged = removeItems(merged, prune, o.schema);
+  }
+
+  const c = compare(live ?? {}, merged, o.schema);
+  const changed = dropUnder(c.added.union(c.modified), ignored);
+  const removed = dropUnder(c.removed, ignored);
+  const conflicts: Conflict[] = [];
+  for (const [mid, e] of managers) {
+    if (mid === id) continue;
+    for (const path of e.set.intersection(changed).paths()) conflicts.push({ owner: e, path });
+  }
+  if (conflicts.length > 0 && !o.force) {
+    const allowed = o.manager === KUBECTL ? allowedByLastApplied(o.live, o.schema) : undefined;
+    const remaining = allowed ? conflicts.filter((x) => !allowed.has(x.path)) : conflicts;
+    if (remaining.length > 0) throw conflictError(remaining);
+  }
+  for (const [mid, e] of managers) {
+    if (mid === id) continue;
+    const set = e.set.difference(changed).difference(removed);
+    if (set.isEmpty()) managers.delete(mid);
+    else managers.set(mid, { ...e, set });
+  }
+  const objectChanged = !deepEqual(live ?? {}, merged);
+  managers.set(id, {
+    ...self,
+    time: objectChanged || !last ? timestamp(o.now) : last.time,
+    set: stripMeta(applying),
+  });
+
+  let result = dropAppliedNulls(merged, applied) as KubeObject;
+  if (o.manager === KUBECTL && lastApplied(o.live) !== undefined) result = withLastApplied(result, applied);
+  return withManagedFields(result, encodeManagers(managers));
+}
+
+function who(manager: string, operation: "Apply" | "Update", apiVersion: string) {
+  return { manager, operation, apiVersion, subresource: "" };
+}
+
+function dropUnder(set: FieldSet, roots: Path[]): FieldSet {
+  return set.difference(pathsUnder(set, roots));
+}
+
+function lastApplied(obj: KubeObject | undefined): string | undefined {
+  const v = obj?.metadata?.annotations?.[LAST_APPLIED_ANNOTATION];
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/**
+ * Conflicts kubectl may take over when moving an object from client-side to server-side apply:
+ * the fields its last-applied annotation sets to the value they still have (lastAppliedManager).
+ */
+function allowedByLastApplied(liveObj: KubeObject | undefined, schema: PatchSchema): FieldSet | undefined {
+  const text = lastApplied(liveObj);
+  if (text === undefined) return undefined;
+  let previous: unknown;
+  try {
+    previous = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(previous)) return undefined;
+  const c = compare(previous, withoutManagedFields(liveObj), schema);
+  return toFieldSet(previous, schema).difference(c.modified).difference(c.added).difference(c.removed);
+}
+
+/** Keeps the client-side apply annotation in step with what kubectl applies server-side (lastAppliedUpdater). */
+function withLastApplied(obj: KubeObject, applied: KubeObject): KubeObject {
+  const config = structuredClone(applied);
+  if (isObject(config.metadata) && isObject(config.metadata.annotations)) {
+    delete config.metadata.annotations[LAST_APPLIED_ANNOTATION];
+  }
+  const annotations = { ...obj.metadata.annotations, [LAST_APPLIED_ANNOTATION]: `${sortedJson(config)}\n` };
+  return { ...obj, metadata: { ...obj.metadata, annotations } };
+}
+
+/** JSON with object keys sorted, as Go encodes a map. */
+function sortedJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(",")}]`;
+  if (isObject(v)) {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => v[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
