@@ -3,7 +3,9 @@ import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
 import { DataDirError } from "../server/data-dir.js";
 import { ListenError } from "../server/registry.js";
+import { ApiListenError } from "../api/http/server.js";
 import { CliError } from "./admin-client.js";
+import { registerKubeconfigCommand } from "./commands/kubeconfig.js";
 import { registerRegistryCommands } from "./commands/registry.js";
 import { registerServerCommand } from "./commands/server.js";
 
@@ -20,12 +22,17 @@ const program = new Command()
 
 registerServerCommand(program);
 registerRegistryCommands(program);
+registerKubeconfigCommand(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  const known = err instanceof CliError || err instanceof DataDirError || err instanceof ListenError;
+  const known =
+    err instanceof CliError ||
+    err instanceof DataDirError ||
+    err instanceof ListenError ||
+    err instanceof ApiListenError;
   const message = known || err instanceof Error ? (err as Error).message : String(err);
   process.stderr.write(`skiff: ${message}\n`);
   if (!known && err instanceof Error && process.env.SKIFF_DEBUG) process.stderr.write(`${err.stack}\n`);

@@ -15,6 +15,10 @@ export const DataPaths = {
   containers: (root: string) => join(root, "containers"),
   volumes: (root: string) => join(root, "volumes"),
   net: (root: string) => join(root, "net"),
+  /** The cluster API: its database (SQLite), encryption key, PKI and admin kubeconfig. */
+  api: (root: string) => join(root, "api"),
+  apiPki: (root: string) => join(root, "api", "pki"),
+  apiKubeconfig: (root: string) => join(root, "api", "admin.kubeconfig"),
 } as const;
 
 export class DataDirError extends Error {}

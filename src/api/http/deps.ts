@@ -12,6 +12,7 @@ import type {
   WatchOptions,
   WriteOptions,
 } from "../registry/options.js";
+import type { ResourceDef as RegistryResourceDef } from "../registry/deps.js";
 
 export type { DeleteOptions, ListOptions, PatchType, Subresource, UserInfo, WatchOptions, WriteOptions };
 
@@ -23,19 +24,15 @@ export interface TableColumn {
   priority?: number;
 }
 
-/** The part of resources/ ResourceDef that http/ reads. */
-export interface HttpResourceDef {
-  group: string;
-  version: string;
-  kind: string;
-  listKind: string;
-  resource: string;
+/**
+ * resources/ ResourceDef as http/ sees it: what the registry needs (the same objects are passed
+ * on to it) plus the discovery and Table parts that http/ reads itself.
+ */
+export interface HttpResourceDef extends RegistryResourceDef {
   singular: string;
   shortNames: string[];
   categories: string[];
-  namespaced: boolean;
   verbs: string[];
-  subresources: { status: boolean; scale?: object };
   table: { columns: TableColumn[]; cells(obj: KubeObject, now: Date): unknown[] };
 }
 

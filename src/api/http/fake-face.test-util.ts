@@ -16,6 +16,15 @@ function def(
   p: Partial<HttpResourceDef> & Pick<HttpResourceDef, "group" | "version" | "kind" | "resource">,
 ): HttpResourceDef {
   return {
+    storageVersion: p.version,
+    toStorage: (o) => o,
+    fromStorage: (o) => o,
+    setDefaults: () => {},
+    validate: () => [],
+    patchSchema: {},
+    fieldSelectors: {},
+    hasGeneration: false,
+    unknownFields: () => [],
     listKind: `${p.kind}List`,
     singular: p.kind.toLowerCase(),
     shortNames: [],
@@ -58,7 +67,7 @@ export const fakeDefs = {
     resource: "deployments",
     shortNames: ["deploy"],
     categories: ["all"],
-    subresources: { status: true, scale: {} },
+    subresources: { status: true, scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" } },
   }),
 };
 

@@ -38,10 +38,20 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: W
       ? setTimeout(stop, w.timeoutSeconds * 1000)
       : undefined;
 
+  let events: AsyncIterable<WatchEvent>;
+  try {
+    // Bad selectors or resourceVersions throw here: a plain error answer, not a stream.
+    events = w.events(abort.signal);
+  } catch (err) {
+    if (timer !== undefined) clearTimeout(timer);
+    req.off("close", stop);
+    res.off("close", stop);
+    throw err;
+  }
   res.writeHead(200, { "Content-Type": w.contentType, "Cache-Control": "no-cache, private" });
   res.flushHeaders();
   try {
-    for await (const event of w.events(abort.signal)) {
+    for await (const event of events) {
       if (abort.signal.aborted) break;
       const body = w.transform ? w.transform(event) : event;
       if (!res.write(`${JSON.stringify(body)}\n`)) await waitDrain(res, abort.signal);
