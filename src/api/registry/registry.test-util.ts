@@ -107,3 +107,58 @@ export async function take<T>(it: AsyncIterable<T>, n: number): Promise<T[]> {
 export function iterate<T>(it: AsyncIterable<T>): AsyncIterator<T> {
   return it[Symbol.asyncIterator]();
 }
+
+/** A minimal hand-made def (kinds resources/ does not define yet): no defaults, no validation. */
+export function simpleDef(o: {
+  group: string;
+  version: string;
+  kind: string;
+  resource: string;
+  namespaced: boolean;
+}): ResourceDef {
+  return {
+    ...o,
+    listKind: `${o.kind}List`,
+    storageVersion: o.version,
+    toStorage: (x) => x,
+    fromStorage: (x) => x,
+    subresources: { status: false },
+    setDefaults: () => {},
+    validate: () => [],
+    patchSchema: {},
+    fieldSelectors: {},
+    hasGeneration: false,
+    unknownFields: () => [],
+  };
+}
+
+export const rbacDefs = {
+  roles: simpleDef({
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    kind: "Role",
+    resource: "roles",
+    namespaced: true,
+  }),
+  rolebindings: simpleDef({
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    kind: "RoleBinding",
+    resource: "rolebindings",
+    namespaced: true,
+  }),
+  clusterroles: simpleDef({
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    kind: "ClusterRole",
+    resource: "clusterroles",
+    namespaced: false,
+  }),
+  clusterrolebindings: simpleDef({
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    kind: "ClusterRoleBinding",
+    resource: "clusterrolebindings",
+    namespaced: false,
+  }),
+};
