@@ -16,6 +16,8 @@ export interface RequestContext {
   /** What the client accepts (undefined: nothing we can produce). */
   representation: Representation | undefined;
   now(): Date;
+  /** Aborted when the server begins to shut down (ends watches). */
+  shutdown: AbortSignal;
 }
 
 /** Kubernetes' answer for a path nothing serves. */

@@ -67,7 +67,10 @@ export const fakeDefs = {
     resource: "deployments",
     shortNames: ["deploy"],
     categories: ["all"],
-    subresources: { status: true, scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" } },
+    subresources: {
+      status: true,
+      scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" },
+    },
   }),
 };
 

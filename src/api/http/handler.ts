@@ -30,6 +30,8 @@ export interface ApiHandlerOptions {
   logger: Logger;
   metrics: ApiMetrics;
   metricsRegistry: MetricsRegistry;
+  /** Aborted when the server shuts down: open watches end at once instead of holding it up. */
+  shutdown?: AbortSignal;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -174,6 +176,7 @@ export function createApiHandler(o: ApiHandlerOptions): RequestHandler {
         face: o.face,
         representation: negotiate(req.headers.accept, { discovery }),
         now: clock,
+        shutdown: o.shutdown ?? new AbortController().signal,
       };
       if (info.resourceRequest) await handleResource(ctx);
       else await handleNonResource(ctx, { openapi, metrics: o.metricsRegistry });

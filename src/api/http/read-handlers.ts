@@ -62,6 +62,7 @@ export async function handleWatch(ctx: RequestContext, def: HttpResourceDef): Pr
   await serveWatch(ctx.req, ctx.res, {
     events: (signal) => ctx.face.registry.watch(def, ns, opts, signal),
     contentType: table ? CONTENT_TABLE : CONTENT_JSON,
+    shutdown: ctx.shutdown,
     ...(opts.timeoutSeconds !== undefined && { timeoutSeconds: opts.timeoutSeconds }),
     ...(table && {
       transform: (event) =>

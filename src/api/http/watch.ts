@@ -13,6 +13,8 @@ export interface WatchStream {
   timeoutSeconds?: number;
   /** Replaces each event's object (Table watches); BOOKMARKs and ERRORs are passed as given. */
   transform?: (event: WatchEvent) => unknown;
+  /** Aborted when the server shuts down: the stream ends (clients re-watch elsewhere or later). */
+  shutdown?: AbortSignal;
 }
 
 function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -33,6 +35,7 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: W
   const stop = (): void => abort.abort();
   req.once("close", stop);
   res.once("close", stop);
+  w.shutdown?.addEventListener("abort", stop, { once: true });
   const timer =
     w.timeoutSeconds !== undefined && w.timeoutSeconds > 0
       ? setTimeout(stop, w.timeoutSeconds * 1000)
@@ -46,6 +49,7 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: W
     if (timer !== undefined) clearTimeout(timer);
     req.off("close", stop);
     res.off("close", stop);
+    w.shutdown?.removeEventListener("abort", stop);
     throw err;
   }
   res.writeHead(200, { "Content-Type": w.contentType, "Cache-Control": "no-cache, private" });
@@ -65,6 +69,7 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: W
     if (timer !== undefined) clearTimeout(timer);
     req.off("close", stop);
     res.off("close", stop);
+    w.shutdown?.removeEventListener("abort", stop);
     abort.abort();
     if (!res.destroyed) res.end();
   }
