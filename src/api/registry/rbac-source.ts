@@ -1,5 +1,6 @@
 // The RBAC objects auth/'s authorizer reads, from informers over the registry: Roles and
-// RoleBindings per namespace, ClusterRoles and ClusterRoleBindings.
+// RoleBindings per namespace, ClusterRoles and ClusterRoleBindings; and ServiceAccounts for the
+// authenticator.
 import type { Logger } from "pino";
 import type { KubeObject } from "../types.js";
 import type { ResourceCatalog } from "./deps.js";
@@ -7,7 +8,7 @@ import { Informer, type ListWatcher } from "./informer.js";
 
 const GROUP = "rbac.authorization.k8s.io";
 
-type RbacResource = "roles" | "rolebindings" | "clusterroles" | "clusterrolebindings";
+type RbacResource = "roles" | "rolebindings" | "clusterroles" | "clusterrolebindings" | "serviceaccounts";
 
 export interface RbacSource {
   clusterRoles(): Promise<KubeObject[]>;
@@ -18,12 +19,17 @@ export interface RbacSource {
   role(namespace: string, name: string): Promise<KubeObject | undefined>;
 }
 
-export class RbacCache implements RbacSource {
+/** ServiceAccounts, for the authenticator's check that a token's account still exists. */
+export interface ServiceAccountSource {
+  serviceAccount(namespace: string, name: string): Promise<KubeObject | undefined>;
+}
+
+export class RbacCache implements RbacSource, ServiceAccountSource {
   readonly #informers: Record<RbacResource, Informer | undefined>;
 
   constructor(o: { source: ListWatcher; catalog: ResourceCatalog; logger: Logger }) {
-    const make = (resource: string): Informer | undefined => {
-      const def = o.catalog.get(GROUP, "v1", resource);
+    const make = (resource: string, group = GROUP): Informer | undefined => {
+      const def = o.catalog.get(group, "v1", resource);
       return def && new Informer({ source: o.source, def, logger: o.logger });
     };
     this.#informers = {
@@ -31,6 +37,7 @@ export class RbacCache implements RbacSource {
       rolebindings: make("rolebindings"),
       clusterroles: make("clusterroles"),
       clusterrolebindings: make("clusterrolebindings"),
+      serviceaccounts: make("serviceaccounts", ""),
     };
   }
 
@@ -65,15 +72,24 @@ export class RbacCache implements RbacSource {
     return (await this.#items("rolebindings")).filter((r) => r.metadata.namespace === namespace);
   }
 
-  async clusterRole(name: string): Promise<KubeObject | undefined> {
-    const informer = this.#informers.clusterroles;
-    if (!informer) return undefined;
-    await informer.synced;
-    return informer.get(undefined, name);
+  clusterRole(name: string): Promise<KubeObject | undefined> {
+    return this.#one("clusterroles", undefined, name);
   }
 
-  async role(namespace: string, name: string): Promise<KubeObject | undefined> {
-    const informer = this.#informers.roles;
+  role(namespace: string, name: string): Promise<KubeObject | undefined> {
+    return this.#one("roles", namespace, name);
+  }
+
+  serviceAccount(namespace: string, name: string): Promise<KubeObject | undefined> {
+    return this.#one("serviceaccounts", namespace, name);
+  }
+
+  async #one(
+    which: RbacResource,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<KubeObject | undefined> {
+    const informer = this.#informers[which];
     if (!informer) return undefined;
     await informer.synced;
     return informer.get(namespace, name);

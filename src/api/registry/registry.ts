@@ -71,7 +71,10 @@ export class ApiRegistry {
     return fromStored(def, stored);
   }
 
-  list(def: ResourceDef, namespace: string | undefined, o: ListOptions): Promise<KubeList> {
+  async list(def: ResourceDef, namespace: string | undefined, o: ListOptions): Promise<KubeList> {
+    // A list is usually followed by a watch from its revision: with the resource's watch cache
+    // running first, that watch resumes from the cache instead of a store watch of its own.
+    await this.#caches.forDef(def).start();
     return listObjects(this.#ctx, def, namespace, o);
   }
 
