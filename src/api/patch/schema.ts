@@ -1,17 +1,9 @@
-// The patch schema (docs/api.md, resources/): until src/api/resources exports `PatchSchema`,
-// the identical structural type is declared here; the patch functions accept any value of it.
+// Reading the patch schema of resources/ (docs/api.md `PatchSchema`): what strategic merge patch
+// and server-side apply need to know about a field.
 
-export interface PatchSchema {
-  fields?: Record<string, PatchSchema>;
-  additional?: PatchSchema;
-  items?: PatchSchema;
-  patchStrategy?: "merge" | "replace" | "retainKeys" | "merge,retainKeys";
-  patchMergeKey?: string;
-  listType?: "atomic" | "set" | "map";
-  listMapKeys?: string[];
-  mapType?: "atomic" | "granular";
-  scalar?: "string" | "integer" | "number" | "boolean" | "int-or-string" | "quantity" | "object";
-}
+import type { PatchSchema } from "../resources/def.js";
+
+export type { PatchSchema };
 
 /** A schema that knows nothing: every value is handled by its JSON shape (as for CRDs). */
 export const UNTYPED: PatchSchema = {};
