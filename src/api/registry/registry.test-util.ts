@@ -3,6 +3,8 @@ import { pino } from "pino";
 import { applyJsonPatch } from "../patch/json-patch.js";
 import { applyMergePatch } from "../patch/merge-patch.js";
 import { applyStrategicMergePatch } from "../patch/strategic-merge.js";
+import { updateManagedFields } from "../patch/managed-fields.js";
+import { applyServerSideApply } from "../patch/server-side-apply.js";
 import { deploymentDef } from "../resources/apps-deployment.js";
 import { replicaSetDef } from "../resources/apps-replicaset.js";
 import { configMapDef } from "../resources/core-configmap.js";
@@ -32,13 +34,13 @@ export function testCatalog(list: ResourceDef[] = Object.values(defs)): Resource
   };
 }
 
-/** patch/'s functions that exist so far; managedFields are left as they are. */
+/** patch/'s functions, as the composition root wires them. */
 export const testPatchOps: PatchOps = {
   applyJsonPatch,
   applyMergePatch,
   applyStrategicMergePatch,
-  applyServerSideApply: ({ live, applied }) => ({ ...(live ?? {}), ...applied }) as KubeObject,
-  updateManagedFields: ({ updated }) => updated,
+  applyServerSideApply,
+  updateManagedFields,
 };
 
 export const logger = pino({ level: "silent" });

@@ -120,7 +120,7 @@ export class ApiRegistry {
     return guaranteedUpdate(this.#ctx, def, namespace, name, o, req, () => ({ obj }));
   }
 
-  patch(
+  async patch(
     def: ResourceDef,
     namespace: string | undefined,
     name: string,
