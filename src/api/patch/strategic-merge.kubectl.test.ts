@@ -1,0 +1,299 @@
+// The strategic merge patch checked against Kubernetes' own implementation: `kubectl patch
+// --local` applies a patch with apimachinery's strategicpatch and kubectl's compiled-in types,
+// with no server involved. Each case must give exactly what kubectl gives.
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { requireTool, run } from "../../../test/support/tools.js";
+import { deploymentSchema, serviceSchema } from "./fixtures.js";
+import type { PatchSchema } from "./schema.js";
+import { applyStrategicMergePatch } from "./strategic-merge.js";
+
+const hasKubectl = requireTool("kubectl");
+const dir = mkdtempSync(join(tmpdir(), "skiff-smp-"));
+// The dispatcher asks the kubeconfig's server for its version first: a closed port makes it
+// fall back to its own kubectl at once.
+writeFileSync(
+  join(dir, "kubeconfig"),
+  [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters: [{name: x, cluster: {server: 'https://127.0.0.1:1'}}]",
+    "contexts: [{name: x, context: {cluster: x, user: x}}]",
+    "current-context: x",
+    "users: [{name: x, user: {token: t}}]",
+  ].join("\n"),
+);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+async function kubectlPatch(live: unknown, patch: unknown): Promise<unknown> {
+  const file = join(dir, `obj-${n++}.json`);
+  writeFileSync(file, JSON.stringify(live));
+  const r = await run(
+    "kubectl",
+    ["patch", "--local", "-f", file, "--type", "strategic", "-p", JSON.stringify(patch), "-o", "json"],
+    {
+      env: { ...process.env, KUBECONFIG: join(dir, "kubeconfig"), HOME: dir },
+      timeoutMs: 20_000,
+    },
+  );
+  if (r.code !== 0) throw new Error(`kubectl patch failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function deployment(spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", ...metadata },
+    spec: { selector: { matchLabels: { app: "web" } }, ...spec },
+  };
+}
+
+const podTemplate = (spec: Record<string, unknown>) => ({
+  template: { metadata: { labels: { app: "web" } }, spec },
+});
+const abc = [
+  { name: "a", image: "a" },
+  { name: "b", image: "b" },
+  { name: "c", image: "c" },
+];
+
+const cases: [string, unknown, unknown, PatchSchema][] = [
+  [
+    "a new container without $setElementOrder",
+    deployment(podTemplate({ containers: abc })),
+    { spec: { template: { spec: { containers: [{ name: "d", image: "d" }] } } } },
+    deploymentSchema,
+  ],
+  [
+    "a changed middle container",
+    deployment(podTemplate({ containers: abc })),
+    { spec: { template: { spec: { containers: [{ name: "b", image: "b2" }] } } } },
+    deploymentSchema,
+  ],
+  [
+    "$setElementOrder with a server-only container",
+    deployment(podTemplate({ containers: abc })),
+    {
+      spec: {
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "c" }, { name: "a" }, { name: "d" }],
+            containers: [{ name: "d", image: "d" }],
+          },
+        },
+      },
+    },
+    deploymentSchema,
+  ],
+  [
+    "$setElementOrder alone reorders",
+    deployment(podTemplate({ containers: abc })),
+    {
+      spec: {
+        template: { spec: { "$setElementOrder/containers": [{ name: "c" }, { name: "b" }, { name: "a" }] } },
+      },
+    },
+    deploymentSchema,
+  ],
+  [
+    "env: delete one, add one, replace list",
+    deployment(
+      podTemplate({
+        containers: [
+          {
+            name: "a",
+            env: [
+              { name: "X", value: "1" },
+              { name: "Y", value: "2" },
+            ],
+          },
+        ],
+      }),
+    ),
+    {
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "a",
+                env: [
+                  { $patch: "delete", name: "X" },
+                  { name: "Z", value: "3" },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    },
+    deploymentSchema,
+  ],
+  [
+    "env: $patch replace",
+    deployment(podTemplate({ containers: [{ name: "a", env: [{ name: "X", value: "1" }] }] })),
+    {
+      spec: {
+        template: {
+          spec: { containers: [{ name: "a", env: [{ name: "Q", value: "9" }, { $patch: "replace" }] }] },
+        },
+      },
+    },
+    deploymentSchema,
+  ],
+  [
+    "finalizers union and delete",
+    deployment({}, { finalizers: ["a", "b"] }),
+    { metadata: { finalizers: ["c", "a"], "$deleteFromPrimitiveList/finalizers": ["b"] } },
+    deploymentSchema,
+  ],
+  [
+    "finalizers $setElementOrder with a server-only value",
+    deployment({}, { finalizers: ["a", "b", "c"] }),
+    { metadata: { "$setElementOrder/finalizers": ["c", "a"] } },
+    deploymentSchema,
+  ],
+  [
+    "strategy to Recreate with $retainKeys",
+    deployment({
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
+    }),
+    { spec: { strategy: { $retainKeys: ["type"], type: "Recreate", rollingUpdate: null } } },
+    deploymentSchema,
+  ],
+  [
+    "labels: $patch replace, null deletes",
+    deployment({}, { labels: { a: "1", b: "2" }, annotations: { x: "1", y: "2" } }),
+    { metadata: { labels: { $patch: "replace", c: "3" }, annotations: { x: null } } },
+    deploymentSchema,
+  ],
+  [
+    "tolerations and command are replaced",
+    deployment(
+      podTemplate({
+        containers: [{ name: "a", command: ["x", "y"] }],
+        tolerations: [{ key: "k1" }, { key: "k2" }],
+      }),
+    ),
+    {
+      spec: {
+        template: { spec: { containers: [{ name: "a", command: ["z"] }], tolerations: [{ key: "k3" }] } },
+      },
+    },
+    deploymentSchema,
+  ],
+  [
+    "an empty merged list is a no-op, a null one deletes",
+    deployment(podTemplate({ containers: abc, imagePullSecrets: [{ name: "s" }] })),
+    { spec: { template: { spec: { containers: [], imagePullSecrets: null } } } },
+    deploymentSchema,
+  ],
+  [
+    "Service ports by port",
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "s" },
+      spec: {
+        ports: [
+          { port: 80, targetPort: 8080, protocol: "TCP" },
+          { port: 443, protocol: "TCP" },
+        ],
+      },
+    },
+    {
+      spec: {
+        ports: [
+          { port: 443, targetPort: 8443 },
+          { port: 53, protocol: "UDP" },
+        ],
+      },
+    },
+    serviceSchema,
+  ],
+];
+
+describe.skipIf(!hasKubectl)("applyStrategicMergePatch agrees with kubectl patch --local", () => {
+  it.each(cases)("%s", async (_name, live, patch, schema) => {
+    expect(applyStrategicMergePatch(live, patch, schema)).toEqual(await kubectlPatch(live, patch));
+  });
+
+  it("the kubectl apply patch of kubectl-wire §8.1", async () => {
+    const live = deployment(
+      {
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
+        ...podTemplate({
+          containers: [
+            {
+              name: "main",
+              image: "nginx:1.25",
+              env: [
+                { name: "A", value: "1" },
+                { name: "B", value: "2" },
+              ],
+              ports: [
+                { containerPort: 80, protocol: "TCP" },
+                { containerPort: 443, protocol: "TCP" },
+              ],
+              volumeMounts: [
+                { mountPath: "/etc/cfg", name: "cfg" },
+                { mountPath: "/tmp", name: "scratch" },
+              ],
+            },
+            { name: "sidecar", image: "busybox" },
+          ],
+          volumes: [
+            { name: "cfg", configMap: { name: "app-cfg" } },
+            { name: "scratch", emptyDir: {} },
+          ],
+        }),
+      },
+      { finalizers: ["example.com/a", "example.com/b"], labels: { app: "web", tier: "front" } },
+    );
+    const patch = {
+      metadata: {
+        "$deleteFromPrimitiveList/finalizers": ["example.com/a"],
+        "$setElementOrder/finalizers": ["example.com/b"],
+        annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}\n" },
+        labels: { tier: null },
+      },
+      spec: {
+        strategy: { $retainKeys: ["type"], rollingUpdate: null, type: "Recreate" },
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "main" }],
+            "$setElementOrder/volumes": [{ name: "cfg" }],
+            containers: [
+              {
+                "$setElementOrder/env": [{ name: "B" }, { name: "A" }, { name: "C" }],
+                "$setElementOrder/ports": [{ containerPort: 443 }],
+                "$setElementOrder/volumeMounts": [{ mountPath: "/etc/cfg" }],
+                env: [{ name: "C", value: "3" }],
+                image: "nginx:1.26",
+                name: "main",
+                ports: [{ $patch: "delete", containerPort: 80 }],
+                volumeMounts: [{ $patch: "delete", mountPath: "/tmp" }],
+              },
+              { $patch: "delete", name: "sidecar" },
+            ],
+            volumes: [
+              {
+                $retainKeys: ["name", "secret"],
+                configMap: null,
+                name: "cfg",
+                secret: { secretName: "app-sec" },
+              },
+              { $patch: "delete", name: "scratch" },
+            ],
+          },
+        },
+      },
+    };
+    expect(applyStrategicMergePatch(live, patch, deploymentSchema)).toEqual(await kubectlPatch(live, patch));
+  });
+});
