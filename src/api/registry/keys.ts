@@ -16,6 +16,11 @@ function storageGroup(def: KeyedDef): string {
   return SHARED_STORAGE[`${def.group}/${def.resource}`] ?? (def.group === "" ? "core" : def.group);
 }
 
+/** Whether the resource's objects are stored in another group's form (converted on every read). */
+export function storedElsewhere(def: KeyedDef): boolean {
+  return SHARED_STORAGE[`${def.group}/${def.resource}`] !== undefined;
+}
+
 /** The prefix of every key of this resource (all namespaces). */
 export function resourcePrefix(def: KeyedDef): string {
   return `/registry/${storageGroup(def)}/${def.resource}/`;

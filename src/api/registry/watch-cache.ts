@@ -4,6 +4,7 @@
 import type { Logger } from "pino";
 import type { KubeObject } from "../types.js";
 import type { ResourceDef, Store, StoreEvent } from "./deps.js";
+import { storedElsewhere } from "./keys.js";
 import { parseStored, served } from "./object-util.js";
 
 export interface CachedEvent {
@@ -59,10 +60,12 @@ export function servedEvent(
 ): { object: KubeObject; prev: KubeObject | undefined } {
   let s = ev.servedAs.get(def);
   if (!s) {
-    s = {
-      object: served(def, structuredClone(ev.object)),
-      prev: ev.prev === undefined ? undefined : served(def, structuredClone(ev.prev)),
-    };
+    // The storage version is served as stored (no copy); other versions convert a copy.
+    const convert = (o: KubeObject): KubeObject =>
+      def.version === def.storageVersion && !storedElsewhere(def)
+        ? served(def, o)
+        : served(def, structuredClone(o));
+    s = { object: convert(ev.object), prev: ev.prev === undefined ? undefined : convert(ev.prev) };
     ev.servedAs.set(def, s);
   }
   return s;
@@ -92,7 +95,7 @@ export class WatchCache {
     this.#store = store;
     this.#prefix = prefix;
     this.#logger = logger;
-    this.#ringSize = o.ringSize ?? 2048;
+    this.#ringSize = o.ringSize ?? 1024;
     this.#bookmarkMs = o.bookmarkIntervalMs ?? 60_000;
   }
 
