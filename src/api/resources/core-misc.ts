@@ -7,7 +7,7 @@ import { isObject, listAt, numAt, objAt, strAt } from "./json.js";
 import { isDNS1123Subdomain } from "./names.js";
 import { core, kindSchema, LocalObjectReference, ObjectReference } from "./schema-meta.js";
 import { atomicList, bool, desc, free, int, keyedList, map, obj, quantity, str } from "./schema.js";
-import { ageCell as ageFor, col } from "./table.js";
+import { col } from "./table.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./validate-meta.js";
 import { validatePortNumber } from "./validate-podspec.js";
 
@@ -271,44 +271,16 @@ export const resourceQuotaDef = defineResource({
       "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.",
     ),
   ],
-  table: {
-    columns: [
-      {
-        name: "Name",
-        type: "string",
-        format: "name",
-        description: "Name must be unique within a namespace.",
-        priority: 0,
-      },
-      {
-        name: "Age",
-        type: "string",
-        format: "",
-        description:
-          "CreationTimestamp is a timestamp representing the server time when this object was created.",
-        priority: 0,
-      },
-      col(
-        "Request",
-        "string",
-        "Request represents a minimum amount of cpu/memory that a container may consume.",
-      ),
-      col(
-        "Limit",
-        "string",
-        "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.",
-      ),
-    ],
-    cells: (o, now) => {
-      const hard = objAt(objAt(o, "status"), "hard") ?? objAt(o.spec, "hard") ?? {};
-      const used = objAt(objAt(o, "status"), "used") ?? {};
-      const req: string[] = [];
-      const lim: string[] = [];
-      for (const k of Object.keys(hard).sort()) {
-        const cell = `${k}: ${String(used[k] ?? "0")}/${String(hard[k])}`;
-        (k.startsWith("limits.") ? lim : req).push(cell);
-      }
-      return [o.metadata.name ?? "", ageFor(o, now), req.join(", "), lim.join(", ")];
-    },
+  ageAt: 0,
+  cells: (o) => {
+    const hard = objAt(objAt(o, "status"), "hard") ?? objAt(o.spec, "hard") ?? {};
+    const used = objAt(objAt(o, "status"), "used") ?? {};
+    const req: string[] = [];
+    const lim: string[] = [];
+    for (const k of Object.keys(hard).sort()) {
+      const cell = `${k}: ${String(used[k] ?? "0")}/${String(hard[k])}`;
+      (k.startsWith("limits.") ? lim : req).push(cell);
+    }
+    return [req.join(", "), lim.join(", ")];
   },
 });

@@ -46,6 +46,8 @@ export interface ResourceDef {
   namespaced: boolean;
   verbs: string[];
   storageVersion: string;
+  /** The group whose key space holds the objects ("" for events.k8s.io Events: stored as core Events). */
+  storageGroup: string;
   toStorage(obj: KubeObject): KubeObject;
   fromStorage(obj: KubeObject): KubeObject;
   subresources: { status: boolean; scale?: ScaleSubresource };
@@ -82,6 +84,8 @@ export interface ResourceSpec {
   /** Columns between Name and Age, plus wide columns (priority 1) after Age. */
   columns?: TableColumn[];
   cells?(obj: KubeObject, now: Date): unknown[];
+  /** How many of the kind's narrow columns come before Age (default all; Node: Status, Roles). */
+  ageAt?: number;
   /** Replaces the whole table (kinds whose Age column is not the last narrow one, e.g. events). */
   table?: ResourceDef["table"];
   fieldSelectors?: ResourceDef["fieldSelectors"];
@@ -102,13 +106,14 @@ export function defineResource(s: ResourceSpec): ResourceDef {
     namespaced: s.namespaced,
     verbs: s.verbs ?? ALL_VERBS,
     storageVersion: s.storageVersion ?? s.version,
+    storageGroup: s.group,
     toStorage: s.toStorage ?? ((o) => o),
     fromStorage: s.fromStorage ?? ((o) => o),
     subresources: { status: s.status ?? false, ...(s.scale && { scale: s.scale }) },
     setDefaults: s.setDefaults ?? (() => {}),
     validate: s.validate ?? (() => []),
     patchSchema,
-    table: s.table ?? standardTable(s.columns ?? [], s.cells),
+    table: s.table ?? standardTable(s.columns ?? [], s.cells, s.ageAt),
     fieldSelectors: s.fieldSelectors ?? {},
     hasGeneration: s.hasGeneration ?? false,
     unknownFields: (obj) => unknownFieldPaths(s.schema, obj),
@@ -123,19 +128,16 @@ export function defineResource(s: ResourceSpec): ResourceDef {
 function standardTable(
   columns: TableColumn[],
   cells: ((obj: KubeObject, now: Date) => unknown[]) | undefined,
+  ageAt?: number,
 ): ResourceDef["table"] {
   const narrow = columns.filter((c) => (c.priority ?? 0) === 0);
   const wide = columns.filter((c) => (c.priority ?? 0) > 0);
+  const at = ageAt ?? narrow.length;
   return {
-    columns: [nameColumn, ...narrow, ageColumn, ...wide],
+    columns: [nameColumn, ...narrow.slice(0, at), ageColumn, ...narrow.slice(at), ...wide],
     cells(obj, now) {
       const own = cells ? cells(obj, now) : [];
-      return [
-        obj.metadata.name ?? "",
-        ...own.slice(0, narrow.length),
-        ageCell(obj, now),
-        ...own.slice(narrow.length),
-      ];
+      return [obj.metadata.name ?? "", ...own.slice(0, at), ageCell(obj, now), ...own.slice(at)];
     },
   };
 }

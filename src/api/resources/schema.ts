@@ -7,6 +7,8 @@ export type ScalarType = "string" | "integer" | "number" | "boolean" | "int-or-s
 interface Described {
   /** One short sentence for `kubectl explain`. */
   d?: string;
+  /** The named type's own description when `d` was replaced by a field's (see desc). */
+  typeD?: string;
 }
 
 export interface ScalarNode extends Described {
@@ -129,5 +131,5 @@ export function keyedList(
 
 /** The same node with another description (a named type used by a field that explains it). */
 export function desc<T extends Node>(n: T, d: string): T {
-  return { ...n, d };
+  return { ...n, d, typeD: n.typeD ?? n.d };
 }
