@@ -2,46 +2,21 @@
 // --local` applies a patch with apimachinery's strategicpatch and kubectl's compiled-in types,
 // with no server involved. Each case must give exactly what kubectl gives.
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { requireTool, run } from "../../../test/support/tools.js";
+import { requireTool } from "../../../test/support/tools.js";
 import { deploymentSchema, serviceSchema } from "./fixtures.js";
+import { kubectlLocal } from "./kubectl-local.test-util.js";
 import type { PatchSchema } from "./schema.js";
 import { applyStrategicMergePatch } from "./strategic-merge.js";
 
 const hasKubectl = requireTool("kubectl");
-const dir = mkdtempSync(join(tmpdir(), "skiff-smp-"));
-// The dispatcher asks the kubeconfig's server for its version first: a closed port makes it
-// fall back to its own kubectl at once.
-writeFileSync(
-  join(dir, "kubeconfig"),
-  [
-    "apiVersion: v1",
-    "kind: Config",
-    "clusters: [{name: x, cluster: {server: 'https://127.0.0.1:1'}}]",
-    "contexts: [{name: x, context: {cluster: x, user: x}}]",
-    "current-context: x",
-    "users: [{name: x, user: {token: t}}]",
-  ].join("\n"),
-);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const kubectl = kubectlLocal();
+afterAll(() => kubectl.close());
 
-let n = 0;
 async function kubectlPatch(live: unknown, patch: unknown): Promise<unknown> {
-  const file = join(dir, `obj-${n++}.json`);
-  writeFileSync(file, JSON.stringify(live));
-  const r = await run(
-    "kubectl",
-    ["patch", "--local", "-f", file, "--type", "strategic", "-p", JSON.stringify(patch), "-o", "json"],
-    {
-      env: { ...process.env, KUBECONFIG: join(dir, "kubeconfig"), HOME: dir },
-      timeoutMs: 20_000,
-    },
-  );
-  if (r.code !== 0) throw new Error(`kubectl patch failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  const r = await kubectl.patch(live, "strategic", patch);
+  if (!r.ok) throw new Error(`kubectl patch failed: ${r.error}`);
+  return r.value;
 }
 
 function deployment(spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) {
