@@ -179,6 +179,14 @@ describe("API handler", () => {
     });
     const list = await call("GET", "/api/v1/configmaps?limit=500", { accept: TABLE });
     expect((list.json.rows as unknown[]).length).toBe(1);
+    const meta = await call("GET", "/api/v1/namespaces/default/configmaps", {
+      accept: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json",
+    });
+    expect(meta.json).toMatchObject({
+      kind: "PartialObjectMetadataList",
+      items: [{ kind: "PartialObjectMetadata", metadata: { name: "c1" } }],
+    });
+    expect((meta.json.items as Record<string, unknown>[])[0]?.data).toBeUndefined();
     const jsonList = await call("GET", "/api/v1/namespaces/default/configmaps");
     expect(jsonList.json).toMatchObject({ kind: "ConfigMapList", items: [{ metadata: { name: "c1" } }] });
 

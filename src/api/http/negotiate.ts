@@ -7,7 +7,8 @@ export const CONTENT_TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io";
 /** kubectl reads aggregated discovery only with exactly this content type (kubectl-wire §0.9). */
 export const CONTENT_AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
-export type Representation = "json" | "table" | "aggregated-discovery";
+/** `metadata`: PartialObjectMetadata(List), what client-go's metadata informers ask for. */
+export type Representation = "json" | "table" | "metadata" | "aggregated-discovery";
 
 interface MediaRange {
   type: string;
@@ -63,6 +64,13 @@ export function negotiate(
       (range.params.v === "v1" || range.params.v === "v1beta1")
     ) {
       return "table";
+    }
+    if (
+      (as === "PartialObjectMetadata" || as === "PartialObjectMetadataList") &&
+      range.params.g === "meta.k8s.io" &&
+      (range.params.v === "v1" || range.params.v === "v1beta1")
+    ) {
+      return "metadata";
     }
     if (
       o.discovery &&

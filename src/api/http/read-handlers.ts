@@ -6,7 +6,7 @@ import type { HttpResourceDef } from "./deps.js";
 import { CONTENT_JSON, CONTENT_TABLE } from "./negotiate.js";
 import { listOptions, watchOptions } from "./query.js";
 import { sendJson } from "./respond.js";
-import { includeObjectParam, toTable } from "./tables.js";
+import { includeObjectParam, partialObjectMetadata, toTable } from "./tables.js";
 import { mapEventObject, serveWatch } from "./watch.js";
 
 export function sendObject(ctx: RequestContext, def: HttpResourceDef, obj: KubeObject, code = 200): void {
@@ -17,7 +17,11 @@ export function sendObject(ctx: RequestContext, def: HttpResourceDef, obj: KubeO
     sendJson(ctx.res, code, toTable(def, [obj], { metadata, include, now: ctx.now() }), CONTENT_TABLE);
     return;
   }
-  sendJson(ctx.res, code, obj);
+  sendJson(
+    ctx.res,
+    code,
+    ctx.representation === "metadata" && obj.kind === def.kind ? partialObjectMetadata(obj) : obj,
+  );
 }
 
 export async function handleGet(ctx: RequestContext, def: HttpResourceDef): Promise<void> {
@@ -49,6 +53,16 @@ export async function handleList(ctx: RequestContext, def: HttpResourceDef): Pro
     );
     return;
   }
+  if (ctx.representation === "metadata") {
+    const items = list.items.map(partialObjectMetadata);
+    sendJson(ctx.res, 200, {
+      kind: "PartialObjectMetadataList",
+      apiVersion: "meta.k8s.io/v1",
+      metadata: list.metadata,
+      items,
+    });
+    return;
+  }
   sendJson(ctx.res, 200, list);
 }
 
@@ -57,6 +71,7 @@ export async function handleWatch(ctx: RequestContext, def: HttpResourceDef): Pr
   const opts = watchOptions(q, ctx.info.urlName);
   const ns = scopeNamespace(def, ctx.info);
   const table = ctx.representation === "table";
+  const metadataOnly = ctx.representation === "metadata";
   const include = table ? includeObjectParam(q) : "Metadata";
   const apiVersion = apiVersionOf(def);
   await serveWatch(ctx.req, ctx.res, {
@@ -64,6 +79,10 @@ export async function handleWatch(ctx: RequestContext, def: HttpResourceDef): Pr
     contentType: table ? CONTENT_TABLE : CONTENT_JSON,
     shutdown: ctx.shutdown,
     ...(opts.timeoutSeconds !== undefined && { timeoutSeconds: opts.timeoutSeconds }),
+    ...(metadataOnly && {
+      transform: (event) =>
+        mapEventObject(event, (obj) => (event.type === "BOOKMARK" ? obj : partialObjectMetadata(obj))),
+    }),
     ...(table && {
       transform: (event) =>
         mapEventObject(event, (obj) =>

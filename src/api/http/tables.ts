@@ -24,10 +24,15 @@ export function includeObjectParam(q: URLSearchParams): IncludeObject {
   );
 }
 
+/** An object reduced to its metadata, as Kubernetes' metadata-only representation. */
+export function partialObjectMetadata(obj: KubeObject): KubeObject {
+  return { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: obj.metadata };
+}
+
 function rowObject(obj: KubeObject, include: IncludeObject): unknown {
   if (include === "None") return undefined;
   if (include === "Object") return obj;
-  return { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: obj.metadata };
+  return partialObjectMetadata(obj);
 }
 
 export function toTable(
