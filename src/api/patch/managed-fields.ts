@@ -3,6 +3,7 @@
 // FieldManager.Update with structured-merge-diff's Updater.Update, always forced).
 
 import type { KubeObject } from "../types.js";
+import { capUpdateManagers } from "./cap-managers.js";
 import type { FieldSet, Path } from "./fieldpath.js";
 import { compare, pathsUnder } from "./fieldset-ops.js";
 import {
@@ -66,6 +67,7 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): KubeObject {
     schema: o.schema,
     now: o.now,
   });
+  capUpdateManagers(managers);
   return withManagedFields(newObj, encodeManagers(managers));
 }
 

@@ -6,6 +6,7 @@
 
 import { badRequest } from "../errors.js";
 import type { KubeObject } from "../types.js";
+import { capUpdateManagers } from "./cap-managers.js";
 import { conflictError, type Conflict } from "./apply-conflicts.js";
 import type { FieldSet } from "./fieldpath.js";
 import { type Path } from "./fieldpath.js";
@@ -105,6 +106,8 @@ export function applyServerSideApply(o: ServerSideApplyOptions): KubeObject {
     time: objectChanged || !last ? timestamp(o.now) : last.time,
     set: stripMeta(applying),
   });
+
+  capUpdateManagers(managers);
 
   let result = dropAppliedNulls(merged, applied) as KubeObject;
   if (o.manager === KUBECTL && lastApplied(o.live) !== undefined) result = withLastApplied(result, applied);
