@@ -101,7 +101,9 @@ class Components {
         const strategy = n.strategy ? { "x-kubernetes-patch-strategy": n.strategy } : {};
         if (n.name) {
           this.object(n);
-          return { allOf: [ref(n.name)], default: {}, ...own, ...strategy };
+          // The type's own description is printed from the component; a field adds its own only.
+          const fieldDesc = n.typeD !== undefined && n.d ? { description: n.d } : {};
+          return { allOf: [ref(n.name)], default: {}, ...fieldDesc, ...strategy };
         }
         return { ...this.#objectSchema(n), ...own, ...strategy };
       }
