@@ -2,7 +2,7 @@
 // RemoveItems and EnsureNamedFieldsAreMembers), the building blocks of managedFields.
 
 import { FieldSet, type Path, type PathElement } from "./fieldpath.js";
-import { deepEqual, type JsonObject } from "./json.js";
+import { deepEqual, type JsonObject, setOwn } from "./json.js";
 import { fieldSchema, isDeclaredField, itemSchema, type PatchSchema } from "./schema.js";
 import { elementId, resolve, resolvePair } from "./typed.js";
 
@@ -94,7 +94,7 @@ export function removeItems(value: unknown, set: FieldSet, schema: PatchSchema):
       for (const [k, child] of Object.entries(n.value)) {
         const cp = [...path, { field: k }];
         if (set.has(cp)) continue;
-        out[k] = set.hasBelow(cp) ? walk(child, fieldSchema(s, k), cp) : child;
+        setOwn(out, k, set.hasBelow(cp) ? walk(child, fieldSchema(s, k), cp) : child);
       }
       return out;
     }

@@ -31,3 +31,8 @@ export function goJsonType(v: unknown): string {
   if (typeof v === "object") return "object";
   return typeof v; // string, number, boolean
 }
+
+/** `obj[key] = value` that keeps a `__proto__` key an ordinary own property, as JSON.parse makes it. */
+export function setOwn(obj: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}

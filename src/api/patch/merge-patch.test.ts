@@ -46,4 +46,11 @@ describe("applyMergePatch", () => {
       }
     }
   });
+
+  it("keeps a __proto__ key an ordinary key", () => {
+    const out = applyMergePatch({}, JSON.parse('{"__proto__":{"polluted":1}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(["__proto__"]);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":1}}');
+  });
 });

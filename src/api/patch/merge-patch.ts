@@ -3,7 +3,7 @@
 // is refused rather than replacing the whole object.
 
 import { badRequest } from "../errors.js";
-import { clone, isObject, type JsonObject } from "./json.js";
+import { clone, isObject, type JsonObject, setOwn } from "./json.js";
 
 export function applyMergePatch(doc: unknown, patch: unknown): unknown {
   if (!isObject(patch)) throw badRequest("Invalid JSON Patch");
@@ -15,7 +15,7 @@ function mergeValue(target: unknown, patch: unknown): unknown {
   const out: JsonObject = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = mergeValue(out[k], v);
+    else setOwn(out, k, mergeValue(out[k], v));
   }
   return out;
 }

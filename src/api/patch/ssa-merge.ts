@@ -4,7 +4,7 @@
 // it names, live-only items kept where they were); atomic values are replaced.
 
 import type { PathElement } from "./fieldpath.js";
-import { clone, isObject, type JsonObject } from "./json.js";
+import { clone, isObject, type JsonObject, setOwn } from "./json.js";
 import { fieldSchema, itemSchema, type PatchSchema } from "./schema.js";
 import { elementId, resolvePair } from "./typed.js";
 
@@ -16,7 +16,7 @@ export function ssaMerge(live: unknown, applied: unknown, schema: PatchSchema): 
   if (pair.l.kind === "map" && pair.r.kind === "map") {
     const out: JsonObject = { ...pair.l.value };
     for (const [k, v] of Object.entries(pair.r.value))
-      out[k] = ssaMerge(pair.l.value[k], v, fieldSchema(schema, k));
+      setOwn(out, k, ssaMerge(pair.l.value[k], v, fieldSchema(schema, k)));
     return out;
   }
   if (pair.l.kind === "list" && pair.r.kind === "list") {
@@ -91,7 +91,7 @@ export function dropAppliedNulls(merged: unknown, applied: unknown): unknown {
   const out: JsonObject = { ...merged };
   for (const [k, v] of Object.entries(applied)) {
     if (v === null) delete out[k];
-    else if (isObject(v) && isObject(out[k])) out[k] = dropAppliedNulls(out[k], v);
+    else if (isObject(v) && isObject(out[k])) setOwn(out, k, dropAppliedNulls(out[k], v));
   }
   return out;
 }

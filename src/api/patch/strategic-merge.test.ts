@@ -488,4 +488,14 @@ describe("applyStrategicMergePatch: input", () => {
     smp(live, patch);
     expect(JSON.stringify([live, patch])).toBe(before);
   });
+
+  it("keeps a __proto__ key an ordinary key", () => {
+    const out = applyStrategicMergePatch(
+      { a: {} },
+      JSON.parse('{"a":{"__proto__":{"x":1}}}'),
+      deploymentSchema,
+    ) as { a: object };
+    expect(Object.getPrototypeOf(out.a)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"a":{"__proto__":{"x":1}}}');
+  });
 });

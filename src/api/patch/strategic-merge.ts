@@ -5,7 +5,7 @@
 // `$deleteFromPrimitiveList/<list>`. Fields the schema does not know merge like a merge patch.
 
 import { badRequest } from "../errors.js";
-import { clone, goJsonType, isObject, type JsonObject } from "./json.js";
+import { clone, goJsonType, isObject, type JsonObject, setOwn } from "./json.js";
 import { fieldSchema, itemSchema, smpStrategy, type PatchSchema } from "./schema.js";
 import {
   SmpError,
@@ -70,20 +70,20 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject, schema: P
       continue;
     }
     if (!Object.hasOwn(out, key)) {
-      if (!deleteList) out[key] = newValue(patchValue, sub);
+      if (!deleteList) setOwn(out, key, newValue(patchValue, sub));
       continue;
     }
     const current = out[key];
     if (shape(current) !== shape(patchValue)) {
-      if (!deleteList) out[key] = newValue(patchValue, sub);
+      if (!deleteList) setOwn(out, key, newValue(patchValue, sub));
       continue;
     }
     if (isObject(current) && isObject(patchValue)) {
-      out[key] = mergeMap(smpStrategy(sub) === "replace" ? undefined : current, patchValue, sub);
+      setOwn(out, key, mergeMap(smpStrategy(sub) === "replace" ? undefined : current, patchValue, sub));
     } else if (Array.isArray(current) && Array.isArray(patchValue)) {
-      out[key] = mergeList(current, patchValue, sub, key, deleteList);
+      setOwn(out, key, mergeList(current, patchValue, sub, key, deleteList));
     } else {
-      out[key] = patchValue;
+      setOwn(out, key, patchValue);
     }
   }
   return out;
@@ -164,7 +164,7 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, schema: Patc
       const { inList, others } = partition(merged, order, byKey);
       merged = normalizeElementOrder(inList, others, order, originalList, byKey);
     }
-    original[key] = merged;
+    setOwn(original, key, merged);
     delete patch[key];
   }
 }
