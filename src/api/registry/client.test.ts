@@ -1,29 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { ApiClient } from "./client.js";
 import { Informer } from "./informer.js";
-import { MemoryStore } from "./memory-store.js";
+import { builtinCatalog } from "../resources/catalog.js";
+import type { ResourceDef } from "./deps.js";
 import { RbacCache } from "./rbac-source.js";
-import { ApiRegistry } from "./registry.js";
-import {
-  configMap,
-  defs,
-  logger,
-  ns,
-  rbacDefs,
-  testCatalog,
-  testPatchOps,
-  writeOpts,
-} from "./registry.test-util.js";
+import type { ApiRegistry } from "./registry.js";
+import { configMap, defs, logger, newRegistry, writeOpts } from "./registry.test-util.js";
 
 async function setup(): Promise<ApiRegistry> {
-  const registry = new ApiRegistry({
-    store: new MemoryStore(),
-    catalog: testCatalog([...Object.values(defs), ...Object.values(rbacDefs)]),
-    logger,
-    patch: testPatchOps,
-  });
-  await registry.create(defs.namespaces, undefined, ns("default"), writeOpts());
-  return registry;
+  return (await newRegistry()).registry;
+}
+
+function rbacDef(resource: string): ResourceDef {
+  const def = builtinCatalog().get("rbac.authorization.k8s.io", "v1", resource);
+  if (!def) throw new Error(`no ${resource}`);
+  return def;
 }
 
 async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
@@ -70,23 +61,23 @@ describe("Informer and RbacCache", () => {
     const rbac = new RbacCache({ source: registry, catalog: registry.catalog, logger });
     rbac.start();
     await registry.create(
-      rbacDefs.clusterroles,
+      rbacDef("clusterroles"),
       undefined,
       {
         apiVersion: "rbac.authorization.k8s.io/v1",
         kind: "ClusterRole",
-        metadata: { name: "view" },
+        metadata: { name: "view-x" },
         rules: [],
       },
       writeOpts(),
     );
     await registry.create(
-      rbacDefs.roles,
+      rbacDef("roles"),
       "default",
       { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "r" }, rules: [] },
       writeOpts(),
     );
-    await eventually(async () => (await rbac.clusterRole("view")) !== undefined);
+    await eventually(async () => (await rbac.clusterRole("view-x")) !== undefined);
     await eventually(async () => (await rbac.roles("default")).length === 1);
     expect(await rbac.roles("other")).toEqual([]);
     expect(await rbac.roleBindings("default")).toEqual([]);

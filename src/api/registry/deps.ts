@@ -72,6 +72,8 @@ export interface ResourceDef {
   resource: string;
   namespaced: boolean;
   storageVersion: string;
+  /** The group whose storage holds the objects ("" core); the def's own group when absent. */
+  storageGroup?: string;
   toStorage(obj: KubeObject): KubeObject;
   fromStorage(obj: KubeObject): KubeObject;
   subresources: { status: boolean; scale?: ScaleSubresource };

@@ -5,20 +5,18 @@ interface KeyedDef {
   group: string;
   resource: string;
   namespaced: boolean;
+  /** The group whose storage holds the objects (events.k8s.io Events live with core Events). */
+  storageGroup?: string;
 }
 
-/** Resources served in one group but stored with another's objects (one storage, two faces). */
-const SHARED_STORAGE: Readonly<Record<string, string>> = {
-  "events.k8s.io/events": "core",
-};
-
 function storageGroup(def: KeyedDef): string {
-  return SHARED_STORAGE[`${def.group}/${def.resource}`] ?? (def.group === "" ? "core" : def.group);
+  const group = def.storageGroup ?? def.group;
+  return group === "" ? "core" : group;
 }
 
 /** Whether the resource's objects are stored in another group's form (converted on every read). */
 export function storedElsewhere(def: KeyedDef): boolean {
-  return SHARED_STORAGE[`${def.group}/${def.resource}`] !== undefined;
+  return def.storageGroup !== undefined && def.storageGroup !== def.group;
 }
 
 /** The prefix of every key of this resource (all namespaces). */

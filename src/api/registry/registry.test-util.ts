@@ -10,6 +10,7 @@ import { replicaSetDef } from "../resources/apps-replicaset.js";
 import { configMapDef } from "../resources/core-configmap.js";
 import { namespaceDef } from "../resources/core-namespace.js";
 import { podDef } from "../resources/core-pod.js";
+import { builtinCatalog } from "../resources/catalog.js";
 import type { GroupVersionKind, KubeObject } from "../types.js";
 import type { PatchOps, ResourceCatalog, ResourceDef } from "./deps.js";
 import { MemoryStore } from "./memory-store.js";
@@ -24,7 +25,9 @@ export const defs = {
   pods: podDef as ResourceDef,
 };
 
-export function testCatalog(list: ResourceDef[] = Object.values(defs)): ResourceCatalog {
+/** The built-in catalog, or a catalog of just `list`. */
+export function testCatalog(list?: ResourceDef[]): ResourceCatalog {
+  if (list === undefined) return builtinCatalog();
   return {
     all: () => list,
     get: (group, version, resource) =>
@@ -109,58 +112,3 @@ export async function take<T>(it: AsyncIterable<T>, n: number): Promise<T[]> {
 export function iterate<T>(it: AsyncIterable<T>): AsyncIterator<T> {
   return it[Symbol.asyncIterator]();
 }
-
-/** A minimal hand-made def (kinds resources/ does not define yet): no defaults, no validation. */
-export function simpleDef(o: {
-  group: string;
-  version: string;
-  kind: string;
-  resource: string;
-  namespaced: boolean;
-}): ResourceDef {
-  return {
-    ...o,
-    listKind: `${o.kind}List`,
-    storageVersion: o.version,
-    toStorage: (x) => x,
-    fromStorage: (x) => x,
-    subresources: { status: false },
-    setDefaults: () => {},
-    validate: () => [],
-    patchSchema: {},
-    fieldSelectors: {},
-    hasGeneration: false,
-    unknownFields: () => [],
-  };
-}
-
-export const rbacDefs = {
-  roles: simpleDef({
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
-    kind: "Role",
-    resource: "roles",
-    namespaced: true,
-  }),
-  rolebindings: simpleDef({
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
-    kind: "RoleBinding",
-    resource: "rolebindings",
-    namespaced: true,
-  }),
-  clusterroles: simpleDef({
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
-    kind: "ClusterRole",
-    resource: "clusterroles",
-    namespaced: false,
-  }),
-  clusterrolebindings: simpleDef({
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
-    kind: "ClusterRoleBinding",
-    resource: "clusterrolebindings",
-    namespaced: false,
-  }),
-};

@@ -116,7 +116,7 @@ function prepareUpdate(
     rm.deletionGracePeriodSeconds = cur.deletionGracePeriodSeconds;
   else delete rm.deletionGracePeriodSeconds;
   if (cur.deletionTimestamp !== undefined) {
-    const added = (rm.finalizers ?? []).filter((f) => !(cur.finalizers ?? []).includes(f));
+    const added = [...new Set(rm.finalizers ?? [])].filter((f) => !(cur.finalizers ?? []).includes(f)).sort();
     if (added.length > 0) {
       throw invalid({ group: def.group, kind: def.kind }, name, [
         {
