@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FieldSet, pathString, toFieldsV1 } from "./fieldpath.js";
 import { compare, ensureNamedFieldsAreMembers, removeItems, toFieldSet } from "./fieldset-ops.js";
+import { deploymentDef } from "../resources/apps-deployment.js";
 import { deploymentSchema } from "./fixtures.js";
 
 const manifest = {
@@ -46,6 +47,12 @@ describe("toFieldSet", () => {
         },
       },
     });
+  });
+
+  it("gives the same set with the Deployment schema resources/ serves", () => {
+    expect(toFieldsV1(toFieldSet(manifest, deploymentDef.patchSchema))).toEqual(
+      toFieldsV1(toFieldSet(manifest, deploymentSchema)),
+    );
   });
 
   it("owns set-list values, nulls, and fields the schema does not know", () => {

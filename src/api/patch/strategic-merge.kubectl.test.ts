@@ -4,6 +4,8 @@
 
 import { afterAll, describe, expect, it } from "vitest";
 import { requireTool } from "../../../test/support/tools.js";
+import { deploymentDef } from "../resources/apps-deployment.js";
+import { serviceDef } from "../resources/core-service.js";
 import { deploymentSchema, serviceSchema } from "./fixtures.js";
 import { kubectlLocal } from "./kubectl-local.test-util.js";
 import type { PatchSchema } from "./schema.js";
@@ -198,6 +200,12 @@ describe.skipIf(!hasKubectl)("applyStrategicMergePatch agrees with kubectl patch
     expect(applyStrategicMergePatch(live, patch, schema)).toEqual(await kubectlPatch(live, patch));
   });
 
+  // The same cases with the schemas resources/ serves, so both modules agree with kubectl.
+  it.each(cases)("%s (resources/ schema)", async (_name, live, patch, schema) => {
+    const served = schema === serviceSchema ? serviceDef.patchSchema : deploymentDef.patchSchema;
+    expect(applyStrategicMergePatch(live, patch, served)).toEqual(await kubectlPatch(live, patch));
+  });
+
   it("the kubectl apply patch of kubectl-wire §8.1", async () => {
     const live = deployment(
       {
@@ -269,6 +277,8 @@ describe.skipIf(!hasKubectl)("applyStrategicMergePatch agrees with kubectl patch
         },
       },
     };
-    expect(applyStrategicMergePatch(live, patch, deploymentSchema)).toEqual(await kubectlPatch(live, patch));
+    const theirs = await kubectlPatch(live, patch);
+    expect(applyStrategicMergePatch(live, patch, deploymentSchema)).toEqual(theirs);
+    expect(applyStrategicMergePatch(live, patch, deploymentDef.patchSchema)).toEqual(theirs);
   });
 });
