@@ -185,3 +185,16 @@ describe("watch", () => {
     abort.abort();
   });
 });
+
+describe("registry close", () => {
+  it("ends open watches", async () => {
+    const { registry } = await newRegistry();
+    const pending = take(
+      registry.watch(defs.configmaps, "default", { resourceVersion: "1" }, new AbortController().signal),
+      1,
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    await registry.close();
+    expect(await pending).toEqual([]);
+  });
+});

@@ -47,7 +47,11 @@ export class WatchCaches {
     return cache;
   }
 
+  /** Streams still open (ended on close, including those reading the store directly). */
+  readonly streams = new Set<WatchStream>();
+
   close(): void {
+    for (const s of [...this.streams]) s.end();
     for (const c of this.#caches.values()) c.close();
     this.#caches.clear();
   }
@@ -114,6 +118,7 @@ export function startWatch(
   let timer: NodeJS.Timeout | undefined;
   let bookmarked = 0;
   const stream = new WatchStream(WATCHER_CAPACITY, () => {
+    deps.caches.streams.delete(stream);
     cache.unsubscribe(listener);
     direct.abort();
     if (timer) clearTimeout(timer);
@@ -145,7 +150,9 @@ export function startWatch(
     },
     close: () => stream.end(),
   };
+  deps.caches.streams.add(stream);
   const onAbort = (): void => stream.end();
+  if (signal.aborted) stream.end();
   signal.addEventListener("abort", onAbort);
   if (o.timeoutSeconds !== undefined && o.timeoutSeconds > 0) {
     timer = setTimeout(() => stream.end(), o.timeoutSeconds * 1000);
