@@ -160,7 +160,8 @@ export class GarbageCollector {
     const gv = parseApiVersion(ref.apiVersion);
     const def = this.#ctx.catalog.byKind({ ...gv, kind: ref.kind });
     if (!def) return true; // an owner kind this server does not know: leave the dependent alone
-    if (def.namespaced && dep.obj.metadata.namespace === undefined) return false;
+    // A cluster-scoped dependent naming a namespaced owner is unresolvable: never collected.
+    if (def.namespaced && dep.obj.metadata.namespace === undefined) return true;
     try {
       const live = await this.#ops.get(
         def,
