@@ -46,7 +46,6 @@ export function hpaV1ToV2(o: KubeObject): KubeObject {
     if (current !== undefined) outStatus.currentMetrics = [cpuUtilization("current", current)];
     out.status = outStatus;
   }
-  setHpaV2Defaults(out);
   return out;
 }
 
@@ -250,7 +249,12 @@ export const hpaV1Def: ResourceDef = defineResource({
   ...v1Gvk,
   ...common,
   schema: hpaV1Schema,
-  toStorage: hpaV1ToV2,
+  // Stored objects are defaulted in the storage version (a v1 HPA without a target gets cpu 80%).
+  toStorage: (o) => {
+    const v2 = hpaV1ToV2(o);
+    setHpaV2Defaults(v2);
+    return v2;
+  },
   fromStorage: hpaV2ToV1,
   setDefaults: (o) => setDefault(child(o, "spec"), "minReplicas", 1),
   validate: validateV1,
