@@ -331,4 +331,32 @@ describe("applyServerSideApply", () => {
     const out = apply(first, cfg, "a", true);
     expect(spec(out)).not.toHaveProperty("replicas");
   });
+
+  it("refuses a configuration whose keyed lists have duplicate or missing keys, in structured-merge-diff's words", () => {
+    const dup = manifest({
+      containers: [
+        {
+          name: "a",
+          env: [
+            { name: "X", value: "1" },
+            { name: "X", value: "2" },
+          ],
+        },
+      ],
+    });
+    const e = conflict(() => apply(undefined, dup));
+    expect(e.code).toBe(500);
+    expect(e.message).toBe(
+      'failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="a"].env: duplicate entries for key [name="X"]',
+    );
+    const both = manifest({ containers: [{ name: "a" }, { name: "a" }] });
+    (spec(both).template.spec as Record<string, unknown>).volumes = [{ configMap: { name: "c" } }];
+    expect(conflict(() => apply(undefined, both)).message).toBe(
+      [
+        "failed to create typed patch object (default/web; apps/v1, Kind=Deployment): errors:",
+        '  .spec.template.spec.containers: duplicate entries for key [name="a"]',
+        '  .spec.template.spec.volumes: element 0: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)',
+      ].join("\n"),
+    );
+  });
 });

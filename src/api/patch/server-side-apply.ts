@@ -4,7 +4,7 @@
 // another manager owns them; changing a field another manager owns is a conflict unless forced
 // (forcing takes the field over); applying the value already there shares ownership.
 
-import { badRequest } from "../errors.js";
+import { ApiError, badRequest } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import { capUpdateManagers } from "./cap-managers.js";
 import { conflictError, type Conflict } from "./apply-conflicts.js";
@@ -24,6 +24,7 @@ import {
 } from "./managers.js";
 import type { PatchSchema } from "./schema.js";
 import { dropAppliedNulls, ssaMerge } from "./ssa-merge.js";
+import { appliedProblems } from "./typed.js";
 
 export const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -52,6 +53,15 @@ export function applyServerSideApply(o: ServerSideApplyOptions): KubeObject {
   if (applied.apiVersion !== o.apiVersion) {
     throw badRequest(
       `Incorrect version specified in apply patch. Specified patch version: ${String(applied.apiVersion ?? "")}, expected: ${o.apiVersion}`,
+    );
+  }
+  const problems = appliedProblems(applied, o.schema);
+  if (problems.length > 0) {
+    const detail =
+      problems.length === 1 ? problems[0] : ["errors:", ...problems.map((p) => `  ${p}`)].join("\n");
+    throw new ApiError(
+      "InternalError",
+      `failed to create typed patch object (${objectRef(applied, o.apiVersion)}): ${detail}`,
     );
   }
   const live = withoutManagedFields(o.live);
@@ -112,6 +122,13 @@ export function applyServerSideApply(o: ServerSideApplyOptions): KubeObject {
   let result = dropAppliedNulls(merged, applied) as KubeObject;
   if (o.manager === KUBECTL && lastApplied(o.live) !== undefined) result = withLastApplied(result, applied);
   return withManagedFields(result, encodeManagers(managers));
+}
+
+/** `default/web; apps/v1, Kind=Deployment`, as the server names the object in apply errors. */
+function objectRef(obj: KubeObject, apiVersion: string): string {
+  const meta = isObject(obj.metadata) ? obj.metadata : {};
+  const gv = apiVersion.includes("/") ? apiVersion : `/${apiVersion}`;
+  return `${meta.namespace ?? ""}/${meta.name ?? ""}; ${gv}, Kind=${String(obj.kind ?? "")}`;
 }
 
 function who(manager: string, operation: "Apply" | "Update", apiVersion: string) {

@@ -3,9 +3,9 @@
 // shape), a granular map (structs and string maps; fields the schema does not know are
 // deduced from the value), or a granular list (a set of primitives or a map list with keys).
 
+import { pathString, type PathElement } from "./fieldpath.js";
 import { isObject, type JsonObject } from "./json.js";
-import type { PathElement } from "./fieldpath.js";
-import { itemSchema, ssaListType, type PatchSchema } from "./schema.js";
+import { fieldSchema, itemSchema, ssaListType, type PatchSchema } from "./schema.js";
 
 export type Node =
   | { kind: "leaf" }
@@ -36,30 +36,64 @@ export function resolve(schema: PatchSchema, value: unknown): Node {
  * do not fit the list type or two items share a key.
  */
 function listElements(schema: PatchSchema, list: unknown[]): PathElement[] | undefined {
+  const r = indexList(schema, list);
+  return "elements" in r ? r.elements : undefined;
+}
+
+type Indexed = { elements: PathElement[] } | { problem: string } | { atomic: true };
+
+function indexList(schema: PatchSchema, list: unknown[]): Indexed {
   const t = ssaListType(schema);
-  if (t.type === "atomic") return undefined;
+  if (t.type === "atomic") return { atomic: true };
   const out: PathElement[] = [];
   const seen = new Set<string>();
-  for (const item of list) {
+  for (const [i, item] of list.entries()) {
     let e: PathElement;
     if (t.type === "set") {
-      if (typeof item === "object" && item !== null) return undefined;
+      if (typeof item === "object" && item !== null)
+        return { problem: `element ${i}: expected a scalar in a set` };
       e = { value: item };
     } else {
-      if (!isObject(item)) return undefined;
+      if (!isObject(item)) return { problem: `element ${i}: expected a map in an associative list` };
       const key: [string, unknown][] = [];
       for (const k of [...t.keys].sort()) {
         const v = Object.hasOwn(item, k) ? item[k] : KEY_DEFAULTS[k];
-        if (v !== undefined) key.push([k, v]);
+        if (v === undefined) {
+          return {
+            problem: `element ${i}: associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`,
+          };
+        }
+        key.push([k, v]);
       }
-      if (key.length === 0) return undefined;
       e = { key };
     }
     const id = JSON.stringify(e);
-    if (seen.has(id)) return undefined;
+    if (seen.has(id)) return { problem: `duplicate entries for key ${pathString([e])}` };
     seen.add(id);
     out.push(e);
   }
+  return { elements: out };
+}
+
+/**
+ * What structured-merge-diff refuses in an applied configuration: map-list items without their
+ * keys, duplicate keys, items of the wrong shape. Each as `<list path>: <problem>`.
+ */
+export function appliedProblems(value: unknown, schema: PatchSchema): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, s: PatchSchema, path: PathElement[]) => {
+    if (Array.isArray(v)) {
+      if (s.items === undefined && s.listType === undefined) return;
+      const r = indexList(s, v);
+      if ("problem" in r) out.push(`${pathString(path)}: ${r.problem}`);
+      if (!("elements" in r)) return;
+      v.forEach((item, i) => walk(item, itemSchema(s), [...path, r.elements[i] as PathElement]));
+    } else if (resolve(s, v).kind === "map") {
+      for (const [k, child] of Object.entries(v as JsonObject))
+        walk(child, fieldSchema(s, k), [...path, { field: k }]);
+    }
+  };
+  walk(value, schema, []);
   return out;
 }
 
