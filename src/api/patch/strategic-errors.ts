@@ -21,12 +21,8 @@ export class SmpError extends Error {
 }
 
 export const errNoListOfLists = () => new SmpError("lists of lists are not supported", "Unprocessable");
-export const errPatchContentNotMatchRetainKeys = () =>
-  new SmpError("patch content doesn't match retainKeys list", "Unprocessable");
 export const errBadPatchFormatForPrimitiveList = () => new SmpError("invalid patch format of primitive list");
 export const errBadPatchFormatForRetainKeys = () => new SmpError("invalid patch format of retainKeys");
-export const errBadPatchFormatForSetElementOrderList = () =>
-  new SmpError("invalid patch format of setElementOrder list");
 
 export function errNoMergeKey(m: unknown, key: string): SmpError {
   return new SmpError(`map: ${goFormat(m)} does not contain declared merge key: ${key}`);
@@ -52,6 +48,12 @@ export function errBadArgType(expected: "list" | "map", actual: unknown): SmpErr
               : "string";
   return new SmpError(
     `expected a ${expected === "list" ? "[]interface {}" : "map[string]interface {}"}, but received a ${goType(actual)}`,
+  );
+}
+
+export function errSetElementOrderMismatch(patchList: unknown[], order: unknown[]): SmpError {
+  return new SmpError(
+    `The order in patch list:\n${goFormat(patchList)}\n doesn't match $setElementOrder list:\n${goFormat(order)}\n`,
   );
 }
 

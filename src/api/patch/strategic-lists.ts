@@ -97,8 +97,7 @@ function applySpecialElements(
         replace = true;
         break;
       case "merge":
-        // The default; accepted and ignored.
-        break;
+        throw new SmpError("merging lists cannot yet be specified in the patch");
       default:
         throw errBadPatchType(item[DIRECTIVE], item);
     }

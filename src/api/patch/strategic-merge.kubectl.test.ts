@@ -9,6 +9,7 @@ import { serviceDef } from "../resources/core-service.js";
 import { deploymentSchema, serviceSchema } from "./fixtures.js";
 import { kubectlLocal } from "./kubectl-local.test-util.js";
 import type { PatchSchema } from "./schema.js";
+import { ApiError } from "../errors.js";
 import { applyStrategicMergePatch } from "./strategic-merge.js";
 
 const hasKubectl = requireTool("kubectl");
@@ -280,5 +281,53 @@ describe.skipIf(!hasKubectl)("applyStrategicMergePatch agrees with kubectl patch
     const theirs = await kubectlPatch(live, patch);
     expect(applyStrategicMergePatch(live, patch, deploymentSchema)).toEqual(theirs);
     expect(applyStrategicMergePatch(live, patch, deploymentDef.patchSchema)).toEqual(theirs);
+  });
+
+  const bad: [string, unknown][] = [
+    ["an item without its merge key", { spec: { template: { spec: { containers: [{ image: "x" }] } } } }],
+    [
+      "an unknown $patch on an item",
+      { spec: { template: { spec: { containers: [{ name: "a", $patch: "frob" }] } } } },
+    ],
+    ["an unknown $patch on a map", { metadata: { $patch: "frob" } }],
+    [
+      "$patch: merge on an item",
+      { spec: { template: { spec: { containers: [{ name: "a", $patch: "merge" }] } } } },
+    ],
+    [
+      "a key outside $retainKeys",
+      { spec: { strategy: { $retainKeys: ["type"], rollingUpdate: { maxSurge: 1 } } } },
+    ],
+    ["$retainKeys not a list", { spec: { strategy: { $retainKeys: "type" } } }],
+    [
+      "a patch list out of $setElementOrder's order",
+      {
+        spec: {
+          template: {
+            spec: {
+              "$setElementOrder/containers": [{ name: "a" }, { name: "b" }],
+              containers: [{ name: "b" }, { name: "a" }],
+            },
+          },
+        },
+      },
+    ],
+  ];
+
+  it.each(bad)("refuses %s in kubectl's words", async (_name, patch) => {
+    const live = deployment({
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%" } },
+      ...podTemplate({ containers: abc }),
+    });
+    const theirs = await kubectl.patch(live, "strategic", patch);
+    let ours: string | undefined;
+    try {
+      applyStrategicMergePatch(live, patch, deploymentSchema);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      ours = e.details?.causes?.[0]?.message ?? e.message;
+    }
+    expect(theirs.ok).toBe(false);
+    expect(ours?.trimEnd()).toBe(theirs.ok ? undefined : theirs.error.trimEnd());
   });
 });

@@ -11,9 +11,8 @@ import {
   SmpError,
   errBadArgType,
   errBadPatchFormatForRetainKeys,
-  errBadPatchFormatForSetElementOrderList,
   errBadPatchType,
-  errPatchContentNotMatchRetainKeys,
+  errSetElementOrderMismatch,
 } from "./strategic-errors.js";
 import {
   DIRECTIVE,
@@ -128,7 +127,7 @@ function applyRetainKeys(original: JsonObject, patch: JsonObject): void {
   const keep = new Set(retain.map(String));
   for (const [k, v] of Object.entries(patch)) {
     if (v === null || k.startsWith(DELETE_FROM_PRIMITIVE_LIST) || k.startsWith(SET_ELEMENT_ORDER)) continue;
-    if (!keep.has(k)) throw errPatchContentNotMatchRetainKeys();
+    if (!keep.has(k)) throw errBadPatchFormatForRetainKeys();
   }
   for (const k of Object.keys(original)) if (!keep.has(k)) delete original[k];
 }
@@ -179,5 +178,5 @@ function validateOrder(patchList: unknown[], order: unknown[], mergeKey: string)
       : isObject(a) && isObject(b) && JSON.stringify(a[mergeKey]) === JSON.stringify(b[mergeKey]);
   let p = 0;
   for (let o = 0; o < order.length && p < items.length; o++) if (same(items[p], order[o])) p++;
-  if (p < items.length) throw errBadPatchFormatForSetElementOrderList();
+  if (p < items.length) throw errSetElementOrderMismatch(patchList, order);
 }
