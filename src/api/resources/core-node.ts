@@ -153,6 +153,12 @@ export const nodeDef = defineResource({
   namespaced: false,
   status: true,
   schema,
+  // SetDefaults_NodeStatus: what can be scheduled defaults to what the node has.
+  setDefaults: (n) => {
+    const status = objAt(n, "status");
+    if (status && status.allocatable === undefined && status.capacity !== undefined)
+      status.allocatable = structuredClone(status.capacity);
+  },
   validate: (n, old) => [
     ...validateObjectMeta(n, { namespaced: false, name: isDNS1123Subdomain }),
     ...(old ? validateObjectMetaUpdate(n, old) : []),

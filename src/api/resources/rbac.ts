@@ -4,6 +4,7 @@ import type { StatusCause } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import { defineResource } from "./def.js";
 import { invalidValue, notSupported, required } from "./field-errors.js";
+import { GoLiteral } from "./go-format.js";
 import { listAt, objAt, strAt } from "./json.js";
 import { isPathSegmentName } from "./names.js";
 import { kindSchema, LabelSelector } from "./schema-meta.js";
@@ -113,8 +114,17 @@ function validateBinding(o: KubeObject, old: KubeObject | undefined, namespaced:
     out.push(notSupported("roleRef.apiGroup", strAt(ref, "apiGroup") ?? "", [group]));
   if (!kind || !kinds.includes(kind)) out.push(notSupported("roleRef.kind", kind ?? "", kinds));
   if (!strAt(ref, "name")) out.push(required("roleRef.name"));
-  if (old && JSON.stringify(objAt(old, "roleRef")) !== JSON.stringify(ref))
-    out.push(invalidValue("roleRef", ref, "cannot change roleRef"));
+  if (old && JSON.stringify(objAt(old, "roleRef")) !== JSON.stringify(ref)) {
+    const q = (k: string) => JSON.stringify(strAt(ref, k) ?? "");
+    out.push(
+      invalidValue(
+        "roleRef",
+        new GoLiteral(`rbac.RoleRef{APIGroup:${q("apiGroup")}, Kind:${q("kind")}, Name:${q("name")}}`),
+        "cannot change roleRef",
+      ),
+    );
+  }
+  out.push(invalidValue("roleRef", ref, "cannot change roleRef"));
   listAt(o, "subjects").forEach((s, i) => {
     const p = `subjects[${i}]`;
     const sk = strAt(s, "kind");
