@@ -124,7 +124,6 @@ function validateBinding(o: KubeObject, old: KubeObject | undefined, namespaced:
       ),
     );
   }
-  out.push(invalidValue("roleRef", ref, "cannot change roleRef"));
   listAt(o, "subjects").forEach((s, i) => {
     const p = `subjects[${i}]`;
     const sk = strAt(s, "kind");

@@ -296,3 +296,19 @@ describe("other kinds", () => {
     );
   });
 });
+
+describe("updates", () => {
+  it("keeps a binding's roleRef", () => {
+    const rb = def("rbac.authorization.k8s.io", "v1", "rolebindings");
+    const binding = (name: string): KubeObject => ({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "b", namespace: "default" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+    });
+    expect(messages(rb, binding("a"), binding("a"))).toEqual([]);
+    expect(messages(rb, binding("b"), binding("a"))).toEqual([
+      'roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"b"}: cannot change roleRef',
+    ]);
+  });
+});
