@@ -163,6 +163,7 @@ describe.skipIf(!ready)("ContainerService with runc, conmon, overlayfs and CNI",
   }, 30_000);
 
   it("answers bad requests with Docker's errors and leaves nothing half-created", async () => {
+    await svc.settled(); // directories of containers removed earlier are cleaned up in the background
     const before = await readdir(deps.root);
     const { Id } = await svc.create(busybox("true"), { name: "taken" });
     const errorOf = async (p: Promise<unknown>) =>

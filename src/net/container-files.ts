@@ -1,6 +1,6 @@
 // /etc/hosts, /etc/hostname and /etc/resolv.conf for a container, as Docker writes them. The
 // runtime bind-mounts the files; they are written atomically so a restart never sees half.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-file.js";
@@ -93,4 +93,17 @@ export async function writeContainerFiles(
     write(paths.resolvConf, resolv),
   ]);
   return paths;
+}
+
+/**
+ * Writes the hosts file of a bridged or isolated container again, in place: for a container
+ * created before its address was known, whose bind mount holds the file's inode. Only while
+ * the container's process has not started (nobody reads a half-written file).
+ */
+export async function rewriteHosts(
+  path: string,
+  o: { hostname: string; domainname?: string; attachment: NetworkAttachment },
+): Promise<void> {
+  if (o.attachment.mode === "host") return;
+  await writeFile(path, buildHosts({ hostname: o.hostname, domainname: o.domainname, ip: o.attachment.ip }));
 }

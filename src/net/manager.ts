@@ -15,7 +15,7 @@ import {
   type BridgeNetwork,
 } from "./chain.js";
 import { CniPlugins, DEFAULT_PLUGIN_DIRS } from "./cni.js";
-import { writeContainerFiles, type ContainerFilePaths } from "./container-files.js";
+import { rewriteHosts, writeContainerFiles, type ContainerFilePaths } from "./container-files.js";
 import { InvalidNetworkRequestError } from "./errors.js";
 import { bridgeRules, deleteBridge, enableIpForward, ensureRules, removeRules } from "./host-setup.js";
 import { NetnsDir, removeNetns } from "./netns.js";
@@ -43,6 +43,12 @@ export interface AttachOptions {
   ports: PortBinding[];
   /** Docker's endpoint name in port errors (the container's name); defaults to the short id. */
   endpointName?: string;
+  /**
+   * Called once the container's namespace exists (bridge and none), before the plugins have
+   * configured it: a runtime may create the container in it while ADD runs, as long as the
+   * container's process starts only after attach has resolved.
+   */
+  onNamespace?: (netnsPath: string) => void;
 }
 
 const BRIDGE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
@@ -150,6 +156,17 @@ export class NetworkManager {
     return writeContainerFiles(dir, o);
   }
 
+  /**
+   * Rewrites the hosts file written by writeContainerFiles in place (the container's bind
+   * mount keeps the inode), once the attachment's address is known.
+   */
+  rewriteHosts(
+    path: string,
+    o: { hostname: string; domainname?: string; attachment: NetworkAttachment },
+  ): Promise<void> {
+    return rewriteHosts(path, o);
+  }
+
   /** Containers with a persisted attachment (to reconcile with the runtime's own records). */
   async attached(): Promise<string[]> {
     return (await this.#store.list()).map((r) => r.containerId);
@@ -187,6 +204,7 @@ export class NetworkManager {
     try {
       // Persisted before anything exists, so a crash at any later point leaves what detach needs.
       await Promise.all([this.#store.put(record), this.#netns.create(containerId)]);
+      o.onNamespace?.(netnsPath);
       const lo = { containerId, netns: netnsPath, ifName: "lo", config: loopbackPlugin() };
       const eth0 = { containerId, netns: netnsPath, ifName: "eth0", chain };
       // Both settle before any undo, so that no ADD still runs while DEL cleans up.

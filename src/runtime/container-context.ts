@@ -72,6 +72,8 @@ export class ContainerEntry {
   exitWaiters: Waiter[] = [];
   removeWaiters: Waiter[] = [];
   removed = false;
+  /** What the last run set up (runc's container, network, mount) has been taken down. */
+  released = false;
 
   constructor(root: string, rec: ContainerRecord) {
     this.rec = rec;
@@ -173,6 +175,19 @@ export class ContainerContext<I extends ContainerImage = ContainerImage> {
       if (only !== undefined) return this.entries.get(only) as ContainerEntry;
     }
     throw new NoSuchContainerError(ref);
+  }
+
+  readonly #background = new Set<Promise<void>>();
+
+  /** Keeps track of work that goes on after its request was answered (see settled()). */
+  background(p: Promise<void>): void {
+    this.#background.add(p);
+    void p.finally(() => this.#background.delete(p));
+  }
+
+  /** Resolves once the background work started so far has ended. */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
   }
 
   /** Runs `fn` holding the container's lock. */

@@ -166,7 +166,9 @@ export async function createContainer<I extends ContainerImage>(
     };
     undo.push(() => removeRecordDir(ctx.deps.root, id));
     await createRecordDir(ctx.deps.root, rec);
-    ctx.add(new ContainerEntry(ctx.deps.root, rec));
+    const entry = new ContainerEntry(ctx.deps.root, rec);
+    entry.released = true; // it never ran: nothing to take down
+    ctx.add(entry);
     ctx.logger.info({ id, name, image: imageRef }, "container created");
     return { Id: id, Warnings: plan.warnings };
   } catch (err) {

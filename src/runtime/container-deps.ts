@@ -67,10 +67,18 @@ export interface ContainerFiles {
 
 /** net/ NetworkManager's part that containers use. */
 export interface NetworkProvider {
-  /** All or nothing; `endpointName` (the container's name) words port errors as Docker does. */
+  /**
+   * All or nothing; `endpointName` (the container's name) words port errors as Docker does.
+   * `onNamespace` hears the namespace path as soon as it exists, before ADD has finished.
+   */
   attach(
     containerId: string,
-    o: { mode: NetworkMode; ports: PortBinding[]; endpointName?: string },
+    o: {
+      mode: NetworkMode;
+      ports: PortBinding[];
+      endpointName?: string;
+      onNamespace?: (netnsPath: string) => void;
+    },
   ): Promise<NetworkAttachment>;
   detach(containerId: string): Promise<void>;
   restore(containerId: string, a: NetworkAttachment): Promise<void>;
@@ -78,6 +86,11 @@ export interface NetworkProvider {
     dir: string,
     o: { hostname: string; domainname?: string; attachment: NetworkAttachment },
   ): Promise<ContainerFiles>;
+  /** The hosts file again, in place, once the address is known (before the process starts). */
+  rewriteHosts?(
+    path: string,
+    o: { hostname: string; domainname?: string; attachment: NetworkAttachment },
+  ): Promise<void>;
 }
 
 /** Docker's Volume JSON, the fields containers read. */

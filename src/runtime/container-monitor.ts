@@ -1,10 +1,11 @@
 // What happens when a container's process ends: conmon's exit file is noticed, runc's
-// container is deleted, the network detached and the rootfs unmounted; the record gets the
-// exit code, OOM flag and time; waiters hear of it; then the restart policy decides between
-// a delayed restart (Docker's back-off) and staying down, and AutoRemove removes it.
+// container is deleted, the network detached and the rootfs unmounted (at once); the record
+// gets the exit code, OOM flag and time; waiters hear of it; then the restart policy decides
+// between a delayed restart (Docker's back-off) and staying down, and AutoRemove removes it
+// right away, in the same turn of the lock.
 import type { ContainerContext, ContainerEntry } from "./container-context.js";
 import type { ContainerImage } from "./container-deps.js";
-import { removeEntry } from "./container-remove.js";
+import { removeLocked } from "./container-remove.js";
 import { startEntry } from "./container-start.js";
 import { decideRestart } from "./restart-policy.js";
 import type { ExitStatus } from "./runtime.js";
@@ -34,7 +35,10 @@ export function watchExit<I extends ContainerImage>(ctx: ContainerContext<I>, e:
     );
 }
 
-/** Undoes what start set up, after the process ended (each step may fail alone). */
+/**
+ * Undoes what start set up, after the process ended: runc's container, the network and the
+ * mount are independent and go at once (each may fail alone). Sets `released` when all went.
+ */
 export async function releaseRun<I extends ContainerImage>(
   ctx: ContainerContext<I>,
   e: ContainerEntry,
@@ -46,11 +50,20 @@ export async function releaseRun<I extends ContainerImage>(
     ["network detach", () => ctx.deps.network.detach(id)],
     ["rootfs unmount", () => ctx.deps.rootfs.unmount(id)],
   ];
-  for (const [what, step] of steps) {
-    // Expected for parts never set up (a container that never ran): debug, not warn.
-    await step().catch((err: unknown) => ctx.logger.debug({ id, err }, `${what} after exit failed`));
-    t?.mark(what);
-  }
+  const results = await Promise.all(
+    steps.map(([what, step]) => {
+      const run = step().then(
+        () => true,
+        (err: unknown) => {
+          // Expected for parts never set up (a container that never ran): debug, not warn.
+          ctx.logger.debug({ id, err }, `${what} after exit failed`);
+          return false;
+        },
+      );
+      return t ? t.time(what, run) : run;
+    }),
+  );
+  e.released = results.every(Boolean);
 }
 
 /** Records an exit and applies the restart policy; the caller holds the container's lock. */
@@ -63,7 +76,6 @@ export async function handleExit<I extends ContainerImage>(
   e.watcher = undefined;
   const t = new PhaseTimer();
   const noticedMs = Math.round(Date.now() - status.finishedAt.getTime());
-  await releaseRun(ctx, e, t);
   const rec = e.rec;
   const startedAt = rec.state.startedAt === "" ? ctx.now() : Date.parse(rec.state.startedAt);
   const decision = decideRestart({
@@ -74,6 +86,11 @@ export async function handleExit<I extends ContainerImage>(
     runMs: Math.max(0, status.finishedAt.getTime() - startedAt),
     previousDelayMs: e.restartDelayMs,
   });
+  const autoRemove = !decision.restart && rec.hostConfig.AutoRemove === true;
+  // Before anyone hears of the exit, its ports, IP and mount are free again (a new container
+  // may want them at once). A container about to be removed without published ports is taken
+  // down after its removal has been answered instead.
+  if (!autoRemove || (rec.network?.ports.length ?? 0) > 0) await releaseRun(ctx, e, t);
   rec.state = {
     ...rec.state,
     status: decision.restart ? "restarting" : "exited",
@@ -83,21 +100,25 @@ export async function handleExit<I extends ContainerImage>(
     finishedAt: status.finishedAt.toISOString(),
   };
   rec.network = undefined;
-  await ctx.save(e);
+  if (autoRemove) {
+    ctx.logger.info({ id: rec.id, exitCode: status.exitCode, restart: false }, "container exited");
+    e.notifyExit();
+    await removeLocked(ctx, e, { volumes: true }, t);
+    ctx.logger.debug({ id: rec.id, noticedMs, ms: t.phases() }, "container exit handled");
+    return;
+  }
+  // Waiters hear of the exit while the record is written: until it is, the lock keeps
+  // anything else from touching the container, and a crash before it is durable is settled
+  // at the next start from conmon's exit file, which stays.
+  const saved = ctx.save(e);
+  e.notifyExit();
+  await saved;
   t.mark("save");
   ctx.logger.debug({ id: rec.id, noticedMs, ms: t.phases() }, "container exit handled");
   ctx.logger.info({ id: rec.id, exitCode: status.exitCode, restart: decision.restart }, "container exited");
-  e.notifyExit();
   if (decision.restart) {
     e.restartDelayMs = decision.delayMs;
     scheduleRestart(ctx, e, decision.delayMs);
-  } else if (rec.hostConfig.AutoRemove === true) {
-    // Outside this lock: removal takes it itself.
-    setImmediate(() => {
-      void removeEntry(ctx, e, { force: true, volumes: true }).catch((err: unknown) =>
-        ctx.logger.warn({ id: rec.id, err }, "auto-remove failed"),
-      );
-    });
   }
 }
 

@@ -50,6 +50,8 @@ export interface ContainerRecord {
   restartCount: number;
   /** Stopped or killed by the user: restart policies (except at server start for `always`) leave it down. */
   manuallyStopped: boolean;
+  /** Being removed with `-v` (anonymous volumes go too); a restart finishes the removal. */
+  removeVolumes?: boolean;
   network?: NetworkAttachment; // while running
   files?: ContainerFiles; // hosts, hostname, resolv.conf on the host
 }

@@ -12,7 +12,7 @@ import { ContainerEntry, type ContainerContext } from "./container-context.js";
 import type { ContainerImage } from "./container-deps.js";
 import { handleExit, releaseRun, scheduleRestart, watchExit } from "./container-monitor.js";
 import { loadRecords, removeRecordDir } from "./container-record.js";
-import { sleep } from "./container-remove.js";
+import { finishRemoval, removeAnonymousVolumes, sleep } from "./container-remove.js";
 import { startEntry } from "./container-start.js";
 import { restartAtServerStart } from "./restart-policy.js";
 import type { ExitStatus } from "./runtime.js";
@@ -73,11 +73,9 @@ async function recoverOne<I extends ContainerImage>(
     return;
   }
   if (s === "removing") {
-    // A remove cut short: finish it.
-    await releaseRun(ctx, e);
-    await ctx.deps.rootfs.remove(rec.id).catch(() => undefined);
-    await removeRecordDir(ctx.deps.root, rec.id);
-    ctx.forget(e);
+    // A remove cut short (or its background cleanup): finish it.
+    if (rec.removeVolumes === true) await removeAnonymousVolumes(ctx, e);
+    await finishRemoval(ctx, e);
     return;
   }
   if (
@@ -102,7 +100,8 @@ export async function recoverContainers<I extends ContainerImage>(ctx: Container
     await removeRecordDir(ctx.deps.root, id);
   }
   const entries = records.map((rec) => new ContainerEntry(ctx.deps.root, rec));
-  for (const e of entries) ctx.add(e);
+  // A container being removed is gone for the API already (its name may be in use again).
+  for (const e of entries) if (e.rec.state.status !== "removing") ctx.add(e);
   for (const e of entries) {
     await ctx
       .locked(e, () => recoverOne(ctx, e))

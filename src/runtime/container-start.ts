@@ -1,19 +1,22 @@
-// Starting a container: mount its root filesystem, attach it to its network (IP, ports),
-// write /etc/hosts, /etc/hostname and /etc/resolv.conf, build the OCI spec, have conmon run
-// `runc create`, connect attach clients that were waiting, then `runc start`. A failure undoes
-// every step in reverse and leaves the record with Docker's error and exit code.
+// Starting a container. The steps that do not depend on each other run at once:
+//   rootfs mount ─┐
+//   netns ────────┴─ /etc files, spec ─ conmon + `runc create` ─┐
+//        └─ CNI ADD (bridge, portmap) ──────────────────────────┴─ hosts file (its IP) ─ `runc start` ∥ record saved
+// The container is created in its namespace while the plugins configure it; its process
+// starts only once they are done. Attach clients that were waiting are connected right before
+// `runc start`. A failure undoes every step in reverse and leaves the record with Docker's
+// error and exit code.
 import { mkdir } from "node:fs/promises";
 import type { ContainerContext, ContainerEntry } from "./container-context.js";
-import type { ContainerImage } from "./container-deps.js";
+import type { ContainerImage, NetworkAttachment, NetworkMode } from "./container-deps.js";
 import { ContainerError } from "./container-errors.js";
-import { containerEnv } from "./container-env.js";
 import { watchExit } from "./container-monitor.js";
+import type { RecordState } from "./container-record.js";
+import { containerSpec } from "./container-spec.js";
 import { copyUpIfEmpty } from "./container-volume-copy.js";
 import { resolveUser } from "./exec-user.js";
-import type { BindMount, TmpfsMount } from "./spec.js";
-import { buildSpec, readHostRlimits } from "./spec.js";
-import type { OciRlimit } from "./oci-spec-types.js";
 import { PhaseTimer } from "./phase-timer.js";
+import type { BindMount, TmpfsMount } from "./spec.js";
 
 /** A start that failed in the runtime: 400 when the command cannot be run (Docker's exit 126/127), else 500. */
 export class ContainerStartError extends ContainerError {
@@ -24,14 +27,6 @@ export class ContainerStartError extends ContainerError {
     super(notFound || denied ? 400 : 500, message);
     this.exitCode = notFound ? 127 : denied ? 126 : 128;
   }
-}
-
-let hostRlimits: OciRlimit[] | undefined;
-
-function rlimits<I extends ContainerImage>(ctx: ContainerContext<I>): OciRlimit[] {
-  if (ctx.deps.hostRlimits) return ctx.deps.hostRlimits;
-  hostRlimits ??= readHostRlimits();
-  return hostRlimits;
 }
 
 async function volumeSource<I extends ContainerImage>(
@@ -47,6 +42,56 @@ async function volumeSource<I extends ContainerImage>(
   }
 }
 
+/** The volume, bind and tmpfs mounts of the record, sources made ready (volumes filled from the image). */
+async function recordMounts<I extends ContainerImage>(
+  ctx: ContainerContext<I>,
+  e: ContainerEntry,
+  rootPath: string,
+): Promise<{ binds: BindMount[]; tmpfs: TmpfsMount[] }> {
+  const binds: BindMount[] = [];
+  const tmpfs: TmpfsMount[] = [];
+  for (const m of e.rec.mounts) {
+    if (m.type === "tmpfs") {
+      tmpfs.push({ destination: m.destination, options: m.tmpfsOptions ?? [] });
+      continue;
+    }
+    const source =
+      m.type === "volume" && m.name !== undefined ? await volumeSource(ctx, m.name, m.source) : m.source;
+    if (m.type === "bind") await mkdir(source, { recursive: true }); // -v creates a missing host dir, as Docker does
+    if (m.type === "volume" && m.noCopy !== true) await copyUpIfEmpty(rootPath, m.destination, source);
+    binds.push({ source, destination: m.destination, readonly: !m.rw });
+  }
+  return { binds, tmpfs };
+}
+
+/**
+ * Attaches the container's network. `early` resolves as soon as the container can be created
+ * in its namespace (with the namespace path, before ADD has finished when the provider can
+ * rewrite the hosts file later); `done` with the whole attachment.
+ */
+function attachNetwork<I extends ContainerImage>(
+  ctx: ContainerContext<I>,
+  e: ContainerEntry,
+  t: PhaseTimer,
+): { early: Promise<NetworkAttachment>; done: Promise<NetworkAttachment> } {
+  const { network } = ctx.deps;
+  const mode = (e.rec.hostConfig.NetworkMode ?? "bridge") as NetworkMode;
+  const overlap = network.rewriteHosts !== undefined && mode !== "host";
+  let namespaceReady: ((a: NetworkAttachment) => void) | undefined;
+  const namespace = new Promise<NetworkAttachment>((resolve) => (namespaceReady = resolve));
+  const done = t.time(
+    "network",
+    network.attach(e.rec.id, {
+      mode,
+      ports: e.rec.ports,
+      endpointName: e.rec.name,
+      ...(overlap ? { onNamespace: (netnsPath) => namespaceReady?.({ mode, netnsPath, ports: [] }) } : {}),
+    }),
+  );
+  done.catch(() => undefined); // awaited by the caller; this only keeps an early failure from being unhandled
+  return { early: overlap ? Promise.race([namespace, done]) : done, done };
+}
+
 /** Starts a container whose lock the caller holds. */
 export async function startEntry<I extends ContainerImage>(
   ctx: ContainerContext<I>,
@@ -57,87 +102,42 @@ export async function startEntry<I extends ContainerImage>(
   const { runtime, rootfs, network } = ctx.deps;
   const undo: Array<() => Promise<unknown>> = [];
   const t = new PhaseTimer();
+  const before: RecordState = { ...rec.state };
+  const names = {
+    hostname: rec.config.Hostname ?? id.slice(0, 12),
+    ...(rec.config.Domainname ? { domainname: rec.config.Domainname } : {}),
+  };
+  e.released = false;
   try {
-    const rootPath = await rootfs.mount(id);
-    t.mark("mount");
-    undo.push(() => rootfs.unmount(id));
-    const mode = (rec.hostConfig.NetworkMode ?? "bridge") as "bridge" | "host" | "none";
-    const attachment = await network.attach(id, { mode, ports: rec.ports, endpointName: rec.name });
-    undo.push(() => network.detach(id));
-    t.mark("network");
-    const files = await network.writeContainerFiles(paths.dir, {
-      hostname: rec.config.Hostname ?? id.slice(0, 12),
-      ...(rec.config.Domainname ? { domainname: rec.config.Domainname } : {}),
-      attachment,
-    });
-    t.mark("files");
-    const user = await resolveUser(rootPath, rec.config.User ?? "", rec.hostConfig.GroupAdd ?? []);
-
-    const binds: BindMount[] = [
+    const net = attachNetwork(ctx, e, t);
+    // A failed attach has undone itself; a failed mount left nothing to unmount.
+    undo.push(() =>
+      net.done.then(
+        () => network.detach(id),
+        () => undefined,
+      ),
+    );
+    const mounting = t.time("mount", rootfs.mount(id));
+    undo.push(() =>
+      mounting.then(
+        () => rootfs.unmount(id),
+        () => undefined,
+      ),
+    );
+    const [rootPath, early] = await Promise.all([mounting, net.early]);
+    t.mark("mount+namespace");
+    const [files, user] = await Promise.all([
+      network.writeContainerFiles(paths.dir, { ...names, attachment: early }),
+      resolveUser(rootPath, rec.config.User ?? "", rec.hostConfig.GroupAdd ?? []),
+    ]);
+    const { binds, tmpfs } = await recordMounts(ctx, e, rootPath);
+    binds.unshift(
       { source: files.hosts, destination: "/etc/hosts", readonly: false },
       { source: files.hostname, destination: "/etc/hostname", readonly: false },
       { source: files.resolvConf, destination: "/etc/resolv.conf", readonly: false },
-    ];
-    const tmpfs: TmpfsMount[] = [];
-    for (const m of rec.mounts) {
-      if (m.type === "tmpfs") {
-        tmpfs.push({ destination: m.destination, options: m.tmpfsOptions ?? [] });
-        continue;
-      }
-      const source =
-        m.type === "volume" && m.name !== undefined ? await volumeSource(ctx, m.name, m.source) : m.source;
-      if (m.type === "bind") await mkdir(source, { recursive: true }); // -v creates a missing host dir, as Docker does
-      if (m.type === "volume" && m.noCopy !== true) await copyUpIfEmpty(rootPath, m.destination, source);
-      binds.push({ source, destination: m.destination, readonly: !m.rw });
-    }
-    const hc = rec.hostConfig;
-    const nanoCpus =
-      hc.NanoCpus ??
-      ((hc.CpuQuota ?? 0) > 0
-        ? Math.round(((hc.CpuQuota ?? 0) * 1e9) / (hc.CpuPeriod || 100_000))
-        : undefined);
-    const spec = buildSpec({
-      rootfs: rootPath,
-      readonlyRootfs: hc.ReadonlyRootfs === true,
-      args: [rec.path, ...rec.args],
-      env: containerEnv(rec.config, user.home),
-      cwd: rec.config.WorkingDir || "/",
-      user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
-      terminal: rec.config.Tty === true,
-      ...(hc.ConsoleSize && hc.ConsoleSize[0] > 0
-        ? { consoleSize: { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } }
-        : {}),
-      hostname: rec.config.Hostname ?? id.slice(0, 12),
-      ...(attachment.netnsPath !== undefined ? { netnsPath: attachment.netnsPath } : {}),
-      isolatedNetwork: mode === "none" && attachment.netnsPath === undefined,
-      mounts: binds,
-      tmpfs,
-      ...(hc.Memory ? { memoryBytes: hc.Memory } : {}),
-      ...(hc.Memory && hc.MemorySwap !== undefined && hc.MemorySwap !== hc.Memory * 2
-        ? { memorySwapBytes: hc.MemorySwap }
-        : {}),
-      ...(nanoCpus ? { nanoCpus } : {}),
-      ...(hc.CpuShares ? { cpuShares: hc.CpuShares } : {}),
-      ...(hc.CpusetCpus ? { cpusetCpus: hc.CpusetCpus } : {}),
-      ...(hc.PidsLimit ? { pidsLimit: hc.PidsLimit } : {}),
-      ...(hc.ShmSize ? { shmBytes: hc.ShmSize } : {}),
-      cgroupsPath: ctx.cgroupsPath(id),
-      hostRlimits: rlimits(ctx),
-      ulimits: (hc.Ulimits ?? []).map((u) => ({
-        type: `RLIMIT_${u.Name.toUpperCase()}`,
-        soft: u.Soft,
-        hard: u.Hard,
-      })),
-      capAdd: hc.CapAdd ?? [],
-      capDrop: hc.CapDrop ?? [],
-      privileged: hc.Privileged === true,
-      ...(hc.Sysctls ? { sysctls: hc.Sysctls } : {}),
-    });
-
-    t.mark("spec");
-    // A runc container left from an earlier run (a crash before its exit was handled) blocks create.
-    await runtime.delete(id, { force: true }).catch(() => undefined);
-    t.mark("stale-delete");
+    );
+    const spec = containerSpec(ctx, rec, { rootPath, user, binds, tmpfs, netnsPath: early.netnsPath });
+    t.mark("files+spec");
     let created: { pid: number };
     try {
       created = await runtime.create(id, {
@@ -155,16 +155,12 @@ export async function startEntry<I extends ContainerImage>(
     }
     undo.push(() => runtime.delete(id, { force: true }));
     t.mark("create");
+    const attachment = await net.done;
+    if (attachment.ip !== early.ip) await network.rewriteHosts?.(files.hosts, { ...names, attachment });
+    t.mark("network wait");
     const waiting = e.pendingAttach.filter((a) => !a.closed);
     e.pendingAttach = [];
     await Promise.all(waiting.map((a) => a.connect(paths.bundle).catch(() => undefined)));
-    t.mark("attach");
-    try {
-      await runtime.start(id);
-    } catch (err) {
-      throw new ContainerStartError(runtimeMessage(err));
-    }
-    t.mark("start");
     rec.state = {
       ...rec.state,
       status: "running",
@@ -176,16 +172,23 @@ export async function startEntry<I extends ContainerImage>(
     };
     rec.network = attachment;
     rec.files = files;
-    await ctx.save(e);
-    t.mark("save");
+    // Saved while runc starts the process: a crash in between leaves a record that says
+    // running, which recovery settles with runc's state and conmon's exit file.
+    const [started, saved] = await Promise.allSettled([runtime.start(id), ctx.save(e)]);
+    if (started.status === "rejected") throw new ContainerStartError(runtimeMessage(started.reason));
+    if (saved.status === "rejected") throw saved.reason;
+    t.mark("start+save");
     watchExit(ctx, e);
     ctx.logger.debug({ id, ms: t.phases() }, "container started");
   } catch (err) {
     for (const step of undo.reverse()) {
       await step().catch((u: unknown) => ctx.logger.warn({ id, err: u }, "undo of a failed start failed"));
     }
-    rec.state.error = err instanceof Error ? err.message : String(err);
-    rec.state.exitCode = err instanceof ContainerStartError ? err.exitCode : 128;
+    rec.state = {
+      ...before,
+      error: err instanceof Error ? err.message : String(err),
+      exitCode: err instanceof ContainerStartError ? err.exitCode : 128,
+    };
     rec.network = undefined;
     await ctx.save(e).catch(() => undefined);
     throw err;

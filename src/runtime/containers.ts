@@ -85,6 +85,11 @@ export class ContainerService<I extends ContainerImage = Image> {
     }
   }
 
+  /** Resolves once the cleanups that go on after a removal was answered have ended. */
+  settled(): Promise<void> {
+    return this.#ctx.settled();
+  }
+
   /** The full ID of a container reference (ID, name, or unique ID prefix); 404 otherwise. */
   resolve(ref: string): string {
     return this.#ctx.lookup(ref).rec.id;

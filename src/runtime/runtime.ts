@@ -17,7 +17,6 @@ import { mkdir, readFile, rm, writeFile, rename, open } from "node:fs/promises";
 import { constants as fsConstants, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Logger } from "pino";
-import { fsyncPath } from "../content/fs-util.js";
 import { openAttach, type AttachStream } from "./attach.js";
 import { startConmon, DEFAULT_CONMON_PATH, ConmonError } from "./conmon.js";
 import { runExec, type ExecHandle, type ExecOptions } from "./exec.js";
@@ -96,6 +95,9 @@ export class Runtime {
       throw new ConmonError(`create ${id}: spec.process.terminal must equal tty`);
     }
     const t = new PhaseTimer();
+    // A runc container left from an earlier run (a crash before its exit was handled) blocks
+    // create; runc keeps one state directory per container under its root.
+    if (existsSync(join(this.runc.root, id))) await this.runc.delete(id, true).catch(() => undefined);
     await Promise.all([
       mkdir(this.socketDir, { recursive: true }),
       mkdir(this.runc.root, { recursive: true, mode: 0o700 }),
@@ -260,9 +262,9 @@ function clampSize(n: number): number {
   return Math.max(0, Math.min(1000, Math.floor(n)));
 }
 
+/** Whole after kill -9 (rename); not synced: the bundle is written again at every start. */
 async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
-  await fsyncPath(tmp);
   await rename(tmp, path);
 }
