@@ -10,7 +10,7 @@ import { isDNS1123Subdomain } from "./names.js";
 import { core, kindSchema, ObjectReference } from "./schema-meta.js";
 import { desc, int, obj, str, time } from "./schema.js";
 import { col } from "./table.js";
-import { validateObjectMeta } from "./validate-meta.js";
+import { validateObjectMeta, validateObjectMetaUpdate } from "./validate-meta.js";
 
 const coreGvk = { group: "", version: "v1", kind: "Event" };
 const eventsGvk = { group: "events.k8s.io", version: "v1", kind: "Event" };
@@ -179,8 +179,9 @@ const fieldSelectors: ResourceDef["fieldSelectors"] = {
   type: (e) => strAt(e, "type") ?? "",
 };
 
-function validateCore(e: KubeObject): StatusCause[] {
+function validateCore(e: KubeObject, old?: KubeObject): StatusCause[] {
   const out = validateObjectMeta(e, { namespaced: true, name: isDNS1123Subdomain });
+  if (old) out.push(...validateObjectMetaUpdate(e, old));
   const ns = strAt(objAt(e, "involvedObject"), "namespace");
   if (ns && e.metadata.namespace && ns !== e.metadata.namespace)
     out.push(invalidValue("involvedObject.namespace", ns, "does not match event.namespace"));
@@ -202,8 +203,8 @@ export const eventDef = defineResource({
 });
 
 /** events.k8s.io/v1 requires what the new API always sends (ValidateEventCreate for v1). */
-function validateEventsV1(e: KubeObject): StatusCause[] {
-  const out = validateCore(eventsV1ToCore(e));
+function validateEventsV1(e: KubeObject, old?: KubeObject): StatusCause[] {
+  const out = validateCore(eventsV1ToCore(e), old && eventsV1ToCore(old));
   if (!isObject(e) || !strAt(e, "eventTime")) out.push(required("eventTime"));
   if (!strAt(e, "reportingController")) out.push(required("reportingController"));
   if (!strAt(e, "reportingInstance")) out.push(required("reportingInstance"));

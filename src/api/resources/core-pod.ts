@@ -12,7 +12,7 @@ import { kindSchema } from "./schema-meta.js";
 import { PodSpec } from "./schema-podspec.js";
 import { PodStatus } from "./schema-podstatus.js";
 import { desc } from "./schema.js";
-import { validateObjectMeta } from "./validate-meta.js";
+import { validateObjectMeta, validateObjectMetaUpdate } from "./validate-meta.js";
 import { validatePodSpec } from "./validate-podspec.js";
 
 const gvk = { group: "", version: "v1", kind: "Pod" };
@@ -88,6 +88,7 @@ function validate(pod: KubeObject, old?: KubeObject): StatusCause[] {
     ...validatePodSpec(pod.spec, "spec"),
   ];
   if (old) {
+    out.push(...validateObjectMetaUpdate(pod, old));
     const oldSpec = isObject(old.spec) ? structuredClone(old.spec) : {};
     // Setting nodeName where it was empty is the bind; compare as if the old spec had it.
     if (!strAt(oldSpec, "nodeName") && strAt(pod.spec, "nodeName"))
