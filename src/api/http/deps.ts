@@ -135,8 +135,6 @@ export interface ApiFace {
   /** protobuf/decodeKubeProtobuf; without it protobuf bodies are 415. */
   decodeProtobuf?: (body: Buffer) => KubeObject;
   tokens?: TokenIssuer;
-  /** The 403 message of auth/forbidden.ts; a local rendering is used without it. */
-  forbiddenMessage?: (a: RequestAttributes, reason: string) => string;
   /** host:port clients reach the server at (legacy discovery's serverAddressByClientCIDRs). */
   serverAddress: string;
   clock?: () => Date;

@@ -5,10 +5,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import type { Registry as MetricsRegistry } from "prom-client";
+import { forbiddenError } from "../auth/forbidden.js";
 import { ApiError } from "../errors.js";
 import { methodNotAllowed, notAcceptable, notServed, type RequestContext } from "./context.js";
 import type { ApiFace, HttpResourceDef, RequestAttributes, UserInfo } from "./deps.js";
-import { forbidden } from "./forbidden.js";
 import type { ApiMetrics } from "./metrics.js";
 import { negotiate } from "./negotiate.js";
 import { handleNonResource, isPublicPath } from "./non-resource.js";
@@ -80,7 +80,7 @@ async function authorize(face: ApiFace, info: RequestInfo, user: UserInfo): Prom
   const decision = await face.authorizer.authorize(a);
   if (decision.allowed) return;
   // RBAC denies without a reason, so Kubernetes' message ends after the scope.
-  throw forbidden(a, "", face.forbiddenMessage?.(a, decision.reason));
+  throw forbiddenError(a);
 }
 
 const SUBRESOURCE_VERBS = new Set(["get", "update", "patch"]);

@@ -1,55 +1,15 @@
 // Requests answered without storing anything: SelfSubjectAccessReview / SubjectAccessReview
 // (`kubectl auth can-i`) evaluated by the RBAC authorizer, and TokenRequest
 // (`serviceaccounts/NAME/token`, `kubectl create token`) issued by auth.
-import { invalid, type StatusCause } from "../errors.js";
+import { reviewAccess } from "../auth/access-review.js";
+import { invalid } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import { notServed, type RequestContext } from "./context.js";
-import type { HttpResourceDef, RequestAttributes, UserInfo } from "./deps.js";
+import type { HttpResourceDef } from "./deps.js";
 import { decodeObject, readBody } from "./body.js";
 import { sendJson } from "./respond.js";
 
 export const REVIEW_RESOURCES = new Set(["selfsubjectaccessreviews", "subjectaccessreviews"]);
-
-interface ReviewSpec {
-  resourceAttributes?: Record<string, string | undefined>;
-  nonResourceAttributes?: { path?: string; verb?: string };
-  user?: string;
-  groups?: string[];
-  uid?: string;
-}
-
-function str(v: unknown): string {
-  return typeof v === "string" ? v : "";
-}
-
-function attributesOf(spec: ReviewSpec, user: UserInfo): RequestAttributes {
-  const r = spec.resourceAttributes;
-  if (r !== undefined) {
-    return {
-      user,
-      verb: str(r.verb),
-      resourceRequest: true,
-      apiGroup: str(r.group),
-      resource: str(r.resource),
-      subresource: str(r.subresource),
-      namespace: str(r.namespace),
-      name: str(r.name),
-      path: "",
-    };
-  }
-  const n = spec.nonResourceAttributes ?? {};
-  return {
-    user,
-    verb: str(n.verb),
-    resourceRequest: false,
-    apiGroup: "",
-    resource: "",
-    subresource: "",
-    namespace: "",
-    name: "",
-    path: str(n.path),
-  };
-}
 
 /** POST .../selfsubjectaccessreviews or .../subjectaccessreviews: 201 with status filled. */
 export async function handleAccessReview(ctx: RequestContext, resource: string): Promise<void> {
@@ -60,39 +20,14 @@ export async function handleAccessReview(ctx: RequestContext, resource: string):
     ctx.req.headers["content-type"],
     ctx.face.decodeProtobuf,
   );
-  const spec = (typeof body.spec === "object" && body.spec !== null ? body.spec : {}) as ReviewSpec;
-  const causes: StatusCause[] = [];
-  if ((spec.resourceAttributes === undefined) === (spec.nonResourceAttributes === undefined)) {
-    causes.push({
-      reason: "FieldValueInvalid",
-      field: "spec.resourceAttributes",
-      message: `Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified`,
-    });
-  }
-  let user = ctx.user;
-  if (kind === "SubjectAccessReview") {
-    if (str(spec.user) === "" && (spec.groups ?? []).length === 0) {
-      causes.push({
-        reason: "FieldValueRequired",
-        field: "spec.user",
-        message: 'Invalid value: "": at least one of user or group must be specified',
-      });
-    }
-    user = {
-      name: str(spec.user),
-      groups: spec.groups ?? [],
-      ...(spec.uid !== undefined && { uid: spec.uid }),
-    };
-  }
-  if (causes.length > 0) throw invalid({ group: "authorization.k8s.io", kind }, "", causes);
-  const decision = await ctx.face.authorizer.authorize(attributesOf(spec, user));
-  sendJson(ctx.res, 201, {
-    kind,
+  const review: KubeObject = {
+    ...body,
     apiVersion: "authorization.k8s.io/v1",
-    metadata: { creationTimestamp: null },
-    spec,
-    status: { allowed: decision.allowed, ...(decision.reason !== "" && { reason: decision.reason }) },
-  });
+    kind,
+    metadata: { ...(typeof body.metadata === "object" && body.metadata !== null ? body.metadata : {}) },
+  };
+  const answered = await reviewAccess(ctx.face.authorizer, review, ctx.user);
+  sendJson(ctx.res, 201, { ...answered, metadata: { creationTimestamp: null, ...answered.metadata } });
 }
 
 const MIN_TOKEN_SECONDS = 600;
