@@ -5,7 +5,7 @@
 import type { StatusCause } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import type { ObjectNode } from "./schema.js";
-import { toPatchSchema, unknownFieldPaths } from "./schema-derive.js";
+import { toPatchSchema, typeErrors, unknownFieldPaths } from "./schema-derive.js";
 import { nameColumn, ageColumn, ageCell } from "./table.js";
 
 export interface PatchSchema {
@@ -94,6 +94,11 @@ export interface ResourceSpec {
 
 export function defineResource(s: ResourceSpec): ResourceDef {
   const patchSchema = toPatchSchema(s.schema);
+  // Objects whose JSON types do not fit the schema are neither defaulted nor handed to the
+  // kind's checks (which rely on the types); validate reports the type errors instead.
+  const mistyped = new WeakMap<KubeObject, StatusCause[]>();
+  const kindDefaults = s.setDefaults ?? (() => {});
+  const kindValidate = s.validate ?? (() => []);
   return {
     group: s.group,
     version: s.version,
@@ -110,8 +115,15 @@ export function defineResource(s: ResourceSpec): ResourceDef {
     toStorage: s.toStorage ?? ((o) => o),
     fromStorage: s.fromStorage ?? ((o) => o),
     subresources: { status: s.status ?? false, ...(s.scale && { scale: s.scale }) },
-    setDefaults: s.setDefaults ?? (() => {}),
-    validate: s.validate ?? (() => []),
+    setDefaults(obj) {
+      const errs = typeErrors(s.schema, obj);
+      if (errs.length > 0) mistyped.set(obj, errs);
+      else kindDefaults(obj);
+    },
+    validate(obj, old) {
+      const errs = mistyped.get(obj) ?? typeErrors(s.schema, obj);
+      return errs.length > 0 ? errs : kindValidate(obj, old);
+    },
     patchSchema,
     table: s.table ?? standardTable(s.columns ?? [], s.cells, s.ageAt),
     fieldSelectors: s.fieldSelectors ?? {},

@@ -312,3 +312,31 @@ describe("updates", () => {
     ]);
   });
 });
+
+describe("JSON types", () => {
+  it("reports values the Go types could not hold, without defaulting them", () => {
+    const o = deployment({
+      replicas: "2",
+      template: { metadata: { labels: { app: "web", version: 1.5 } }, spec: { containers: {} } },
+    });
+    expect(messages(deployments, o)).toEqual([
+      'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+      'spec.template.metadata.labels[version]: Invalid value: "number": spec.template.metadata.labels[version] in body must be of type string: "number"',
+      'spec.template.spec.containers: Invalid value: "object": spec.template.spec.containers in body must be of type array: "object"',
+    ]);
+    expect((o.spec as { strategy?: unknown }).strategy).toBeUndefined();
+  });
+
+  it("catches numbers in ConfigMap data", () => {
+    const cm = def("", "v1", "configmaps");
+    const o: KubeObject = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c", namespace: "default" },
+      data: { port: 8080 },
+    };
+    expect(messages(cm, o)).toEqual([
+      'data[port]: Invalid value: "integer": data[port] in body must be of type string: "integer"',
+    ]);
+  });
+});
