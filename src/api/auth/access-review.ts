@@ -101,7 +101,7 @@ export async function reviewAccess(
   return {
     apiVersion: `${GROUP}/v1`,
     kind,
-    metadata: { ...review.metadata, creationTimestamp: null } as KubeObject["metadata"],
+    metadata: { ...review.metadata },
     spec,
     status: { allowed: decision.allowed, ...(decision.reason !== "" && { reason: decision.reason }) },
   };

@@ -103,7 +103,8 @@ async function ensureServing(
 async function ensureSecret(path: string, make: () => Promise<string>): Promise<string> {
   const existing = (await readOptional(path))?.trim();
   if (existing !== undefined && existing !== "") return existing;
-  const value = await make();
+  // Stored with a final newline, returned without, the same on every call.
+  const value = (await make()).trim();
   await writeFileAtomic(path, `${value}\n`, 0o600);
   return value;
 }
