@@ -164,6 +164,43 @@ describe.skipIf(!haveKubectl)("kubectl over the registry (in-memory store)", () 
     );
   });
 
+  it("server-side apply, dry-run, strict validation, JSON patch and field selectors", async () => {
+    const ssa = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '1'}\n";
+    expect(await ok(["apply", "--server-side", "-f", "-"], ssa)).toContain(
+      "configmap/ssa serverside-applied",
+    );
+    await ok([
+      "patch",
+      "configmap",
+      "ssa",
+      "--type=json",
+      "-p",
+      '[{"op":"replace","path":"/data/a","value":"2"}]',
+    ]);
+    const conflict = await kubectl(["apply", "--server-side", "-f", "-"], ssa);
+    expect(conflict.stderr).toContain("conflict");
+    expect(await ok(["apply", "--server-side", "--force-conflicts", "-f", "-"], ssa)).toContain(
+      "serverside-applied",
+    );
+
+    const dry = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dry}\n";
+    expect(await ok(["apply", "--dry-run=server", "-f", "-"], dry)).toContain(
+      "configmap/dry created (server dry run)",
+    );
+    expect((await kubectl(["get", "configmap", "dry"])).stderr).toContain("NotFound");
+
+    const typo = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo}\ndataa: {}\n";
+    const strict = await kubectl(["apply", "-f", "-"], typo);
+    expect(strict.stderr).toContain(
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "dataa"',
+    );
+    expect(await ok(["get", "configmaps", "--field-selector", "metadata.name=ssa", "-o", "name"])).toBe(
+      "configmap/ssa\n",
+    );
+    const badField = await kubectl(["get", "configmaps", "--field-selector", "spec.x=1"]);
+    expect(badField.stderr).toContain("field label not supported: spec.x");
+  });
+
   it("watches from a list (get -w sees another client's change)", async () => {
     const child = run(
       "kubectl",

@@ -71,7 +71,10 @@ describe("create", () => {
     const strict = await rejects(
       registry.create(defs.configmaps, "default", typo, writeOpts({ fieldValidation: "Strict" })),
     );
-    expect([strict.code, strict.message]).toEqual([400, 'strict decoding error: unknown field "dataa"']);
+    expect([strict.code, strict.message]).toEqual([
+      400,
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "dataa"',
+    ]);
     const warnings: string[] = [];
     await registry.create(defs.configmaps, "default", typo, writeOpts({ fieldValidation: "Warn", warnings }));
     expect(warnings).toEqual(['unknown field "dataa"']);

@@ -18,7 +18,11 @@ export function checkUnknownFields(def: ResourceDef, obj: KubeObject, o: WriteOp
   if (unknown.length === 0) return;
   // Kubernetes names fields without a leading dot: `unknown field "spec.foo"`.
   const texts = unknown.map((path) => `unknown field "${path.replace(/^\./, "")}"`);
-  if (mode === "Strict") throw badRequest(`strict decoding error: ${texts.join(", ")}`);
+  if (mode === "Strict") {
+    throw badRequest(
+      `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${texts.join(", ")}`,
+    );
+  }
   o.warnings?.push(...texts);
 }
 
