@@ -65,6 +65,8 @@ export const namespaceDef = defineResource({
   resource: "namespaces",
   shortNames: ["ns"],
   namespaced: false,
+  // Namespaces cannot be deleted as a collection (as in Kubernetes).
+  verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
   status: true,
   schema,
   setDefaults,
