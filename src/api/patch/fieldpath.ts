@@ -16,10 +16,17 @@ const SEP = "\u0000";
 /** The FieldsV1 spelling of one element: `f:name`, `k:{"name":"x"}`, `v:"x"`, `i:0`. */
 export function elementKey(e: PathElement): string {
   if ("field" in e) return `f:${e.field}`;
-  if ("key" in e) return `k:${JSON.stringify(Object.fromEntries(e.key))}`;
-  if ("value" in e) return `v:${JSON.stringify(e.value)}`;
-  return `i:${e.index}`;
+  let k = elementKeys.get(e);
+  if (k === undefined) {
+    if ("key" in e) k = `k:${JSON.stringify(Object.fromEntries(e.key))}`;
+    else if ("value" in e) k = `v:${JSON.stringify(e.value)}`;
+    else k = `i:${e.index}`;
+    elementKeys.set(e, k);
+  }
+  return k;
 }
+
+const elementKeys = new WeakMap<PathElement, string>();
 
 export function parseElementKey(s: string): PathElement | undefined {
   const body = s.slice(2);
@@ -60,17 +67,39 @@ export function pathString(p: Path): string {
     .join("");
 }
 
+const keys = new WeakMap<Path, string>();
+
+/** A path's identity: its elements' FieldsV1 spellings joined (computed once per path array). */
 function pathKey(p: Path): string {
-  return p.map(elementKey).join(SEP);
+  let k = keys.get(p);
+  if (k === undefined) {
+    k = p.map(elementKey).join(SEP);
+    keys.set(p, k);
+  }
+  return k;
 }
 
-/** An immutable-by-convention set of paths. */
+/** `parent` extended by `e`, its identity derived from the parent's (walks build paths this way). */
+export function child(parent: Path, e: PathElement): Path {
+  const p = [...parent, e];
+  keys.set(p, parent.length === 0 ? elementKey(e) : pathKey(parent) + SEP + elementKey(e));
+  return p;
+}
+
+/** A set of paths (treated as immutable once built: the operations return new sets). */
 export class FieldSet {
-  readonly #paths = new Map<string, Path>();
+  readonly #paths: Map<string, Path>;
   #prefixes: Set<string> | undefined;
 
   constructor(paths: Iterable<Path> = []) {
+    this.#paths = new Map();
     for (const p of paths) this.insert(p);
+  }
+
+  static #of(entries: Iterable<[string, Path]>): FieldSet {
+    const s = new FieldSet();
+    for (const [k, p] of entries) s.#paths.set(k, p);
+    return s;
   }
 
   insert(p: Path): void {
@@ -85,10 +114,13 @@ export class FieldSet {
   /** Whether some path of the set lies strictly below `p`. */
   hasBelow(p: Path): boolean {
     if (this.#prefixes === undefined) {
-      this.#prefixes = new Set();
-      for (const q of this.#paths.values()) {
-        for (let i = 0; i < q.length; i++) this.#prefixes.add(pathKey(q.slice(0, i)));
+      const prefixes = new Set<string>();
+      for (const k of this.#paths.keys()) {
+        if (k === "") continue;
+        prefixes.add("");
+        for (let i = k.indexOf(SEP); i >= 0; i = k.indexOf(SEP, i + 1)) prefixes.add(k.slice(0, i));
       }
+      this.#prefixes = prefixes;
     }
     return this.#prefixes.has(pathKey(p));
   }
@@ -105,26 +137,28 @@ export class FieldSet {
     return [...this.#paths.values()];
   }
 
+  /** The identities of the paths: FieldsV1 element spellings joined by NUL. */
+  keys(): IterableIterator<string> {
+    return this.#paths.keys();
+  }
+
   union(o: FieldSet): FieldSet {
-    return new FieldSet([...this.paths(), ...o.paths()]);
+    return FieldSet.#of([...this.#paths, ...o.#paths]);
   }
 
   difference(o: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((p) => !o.has(p)));
+    return FieldSet.#of([...this.#paths].filter(([k]) => !o.#paths.has(k)));
   }
 
   intersection(o: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((p) => o.has(p)));
+    return FieldSet.#of([...this.#paths].filter(([k]) => o.#paths.has(k)));
   }
 
   /** The paths not equal to nor below any of `prefixes` (structured-merge-diff's RecursiveDifference of single paths). */
   without(prefixes: Path[]): FieldSet {
-    const keys = prefixes.map(pathKey);
-    return new FieldSet(
-      this.paths().filter((p) => {
-        const k = pathKey(p);
-        return !keys.some((pk) => k === pk || k.startsWith(pk + SEP));
-      }),
+    const roots = prefixes.map(pathKey);
+    return FieldSet.#of(
+      [...this.#paths].filter(([k]) => !roots.some((r) => k === r || k.startsWith(r + SEP))),
     );
   }
 }
@@ -139,10 +173,10 @@ const KIND_ORDER = ["f:", "k:", "v:", "i:"];
 /** The FieldsV1 JSON of a set: members are `{}`, a member with children also has `".": {}`. */
 export function toFieldsV1(set: FieldSet): Record<string, unknown> {
   const root: Trie = { member: false, children: new Map() };
-  for (const p of set.paths()) {
+  for (const key of set.keys()) {
+    if (key === "") continue;
     let node = root;
-    for (const e of p) {
-      const k = elementKey(e);
+    for (const k of key.split(SEP)) {
       let next = node.children.get(k);
       if (!next) {
         next = { member: false, children: new Map() };
@@ -170,17 +204,17 @@ function encode(node: Trie): Record<string, unknown> {
 /** The set a FieldsV1 JSON describes; undefined when it is not well formed. */
 export function fromFieldsV1(v: unknown): FieldSet | undefined {
   const set = new FieldSet();
-  const walk = (node: unknown, path: PathElement[]): boolean => {
+  const walk = (node: unknown, path: Path): boolean => {
     if (typeof node !== "object" || node === null || Array.isArray(node)) return false;
     const entries = Object.entries(node);
     if (entries.length === 0 && path.length > 0) set.insert(path);
-    for (const [k, child] of entries) {
+    for (const [k, value] of entries) {
       if (k === ".") {
         if (path.length > 0) set.insert(path);
         continue;
       }
       const e = parseElementKey(k);
-      if (!e || !walk(child, [...path, e])) return false;
+      if (!e || !walk(value, child(path, e))) return false;
     }
     return true;
   };

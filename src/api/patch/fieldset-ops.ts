@@ -1,7 +1,7 @@
 // Field-set operations over typed values (structured-merge-diff's ToFieldSet, Compare,
 // RemoveItems and EnsureNamedFieldsAreMembers), the building blocks of managedFields.
 
-import { FieldSet, type Path, type PathElement } from "./fieldpath.js";
+import { FieldSet, child as extend, type Path, type PathElement } from "./fieldpath.js";
 import { deepEqual, type JsonObject, setOwn } from "./json.js";
 import { fieldSchema, isDeclaredField, itemSchema, type PatchSchema } from "./schema.js";
 import { elementId, resolve, resolvePair } from "./typed.js";
@@ -12,14 +12,14 @@ import { elementId, resolve, resolvePair } from "./typed.js";
  */
 export function toFieldSet(value: unknown, schema: PatchSchema): FieldSet {
   const set = new FieldSet();
-  const walk = (v: unknown, s: PatchSchema, path: PathElement[]) => {
+  const walk = (v: unknown, s: PatchSchema, path: Path) => {
     const n = resolve(s, v);
     if (n.kind === "leaf") {
       if (path.length > 0) set.insert(path);
     } else if (n.kind === "map") {
       for (const [k, child] of Object.entries(n.value)) {
         if (child === undefined) continue;
-        const cp = [...path, { field: k }];
+        const cp = extend(path, { field: k });
         walk(child, fieldSchema(s, k), cp);
         const emptyMap =
           typeof child === "object" &&
@@ -30,7 +30,7 @@ export function toFieldSet(value: unknown, schema: PatchSchema): FieldSet {
       }
     } else {
       n.value.forEach((item, i) => {
-        const cp = [...path, n.elements[i] as PathElement];
+        const cp = extend(path, n.elements[i] as PathElement);
         walk(item, itemSchema(s), cp);
         set.insert(cp);
       });
@@ -49,7 +49,7 @@ export interface Comparison {
 /** What changed from `lhs` to `rhs`: leaves added/changed/removed, and granular nodes added or removed. */
 export function compare(lhs: unknown, rhs: unknown, schema: PatchSchema): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  const walk = (l: unknown, r: unknown, s: PatchSchema, path: PathElement[]) => {
+  const walk = (l: unknown, r: unknown, s: PatchSchema, path: Path) => {
     const pair = resolvePair(s, l, r);
     if (!pair) {
       if (path.length === 0) return;
@@ -62,7 +62,7 @@ export function compare(lhs: unknown, rhs: unknown, schema: PatchSchema): Compar
       const lv = pair.l.value;
       const rv = pair.r.value;
       for (const k of new Set([...Object.keys(lv), ...Object.keys(rv)])) {
-        walk(lv[k], rv[k], fieldSchema(s, k), [...path, { field: k }]);
+        walk(lv[k], rv[k], fieldSchema(s, k), extend(path, { field: k }));
       }
     } else if (pair.l.kind === "list" && pair.r.kind === "list") {
       const items = new Map<string, { e: PathElement; l?: unknown; r?: unknown }>();
@@ -74,7 +74,7 @@ export function compare(lhs: unknown, rhs: unknown, schema: PatchSchema): Compar
         at.r = (pair.r as { value: unknown[] }).value[i];
         items.set(elementId(e), at);
       });
-      for (const { e, l: li, r: ri } of items.values()) walk(li, ri, itemSchema(s), [...path, e]);
+      for (const { e, l: li, r: ri } of items.values()) walk(li, ri, itemSchema(s), extend(path, e));
     }
     if (path.length > 0) {
       if (l === undefined) c.added.insert(path);
@@ -87,12 +87,12 @@ export function compare(lhs: unknown, rhs: unknown, schema: PatchSchema): Compar
 
 /** `value` without the map entries and list items whose paths are in `set` (with all below them). */
 export function removeItems(value: unknown, set: FieldSet, schema: PatchSchema): unknown {
-  const walk = (v: unknown, s: PatchSchema, path: PathElement[]): unknown => {
+  const walk = (v: unknown, s: PatchSchema, path: Path): unknown => {
     const n = resolve(s, v);
     if (n.kind === "map") {
       const out: JsonObject = {};
       for (const [k, child] of Object.entries(n.value)) {
-        const cp = [...path, { field: k }];
+        const cp = extend(path, { field: k });
         if (set.has(cp)) continue;
         setOwn(out, k, set.hasBelow(cp) ? walk(child, fieldSchema(s, k), cp) : child);
       }
@@ -101,7 +101,7 @@ export function removeItems(value: unknown, set: FieldSet, schema: PatchSchema):
     if (n.kind === "list") {
       const out: unknown[] = [];
       n.value.forEach((item, i) => {
-        const cp = [...path, n.elements[i] as PathElement];
+        const cp = extend(path, n.elements[i] as PathElement);
         if (set.has(cp)) return;
         out.push(set.hasBelow(cp) ? walk(item, itemSchema(s), cp) : item);
       });

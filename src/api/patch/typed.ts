@@ -3,7 +3,7 @@
 // shape), a granular map (structs and string maps; fields the schema does not know are
 // deduced from the value), or a granular list (a set of primitives or a map list with keys).
 
-import { pathString, type PathElement } from "./fieldpath.js";
+import { elementKey, pathString, type PathElement } from "./fieldpath.js";
 import { isObject, type JsonObject } from "./json.js";
 import { fieldSchema, itemSchema, ssaListType, type PatchSchema } from "./schema.js";
 
@@ -67,7 +67,7 @@ function indexList(schema: PatchSchema, list: unknown[]): Indexed {
       }
       e = { key };
     }
-    const id = JSON.stringify(e);
+    const id = elementKey(e);
     if (seen.has(id)) return { problem: `duplicate entries for key ${pathString([e])}` };
     seen.add(id);
     out.push(e);
@@ -114,8 +114,9 @@ function emptyLike(n: Node): Node {
       : LEAF;
 }
 
+/** A list item's identity for matching items of two lists. */
 export function elementId(e: PathElement): string {
-  return JSON.stringify(e);
+  return elementKey(e);
 }
 
 export { itemSchema };
