@@ -276,4 +276,16 @@ describe("scale", () => {
     const d = await registry.get(defs.deployments, "default", "web");
     expect(d.metadata.generation).toBe(2);
   });
+
+  it("answers 404 for subresources the kind does not have", async () => {
+    const { registry } = await newRegistry();
+    await registry.create(defs.configmaps, "default", configMap("a"), writeOpts());
+    await expect(registry.getScale(defs.configmaps, "default", "a")).rejects.toMatchObject({ code: 404 });
+    await expect(
+      registry.update(defs.configmaps, "default", "a", configMap("a"), {
+        ...writeOpts(),
+        subresource: "status",
+      }),
+    ).rejects.toMatchObject({ code: 404, message: "the server could not find the requested resource" });
+  });
 });

@@ -22,7 +22,7 @@ import type {
   WriteOptions,
 } from "./options.js";
 import { patchProducer } from "./patch.js";
-import { patchScale, scaleOf, updateScale } from "./scale.js";
+import { noSubresource, patchScale, scaleOf, updateScale } from "./scale.js";
 import { guaranteedUpdate } from "./update.js";
 import type { WatchCacheOptions } from "./watch-cache.js";
 import { startWatch, WatchCaches } from "./watch.js";
@@ -116,6 +116,7 @@ export class ApiRegistry {
     o: WriteOptions & { subresource?: Subresource },
   ): Promise<KubeObject> {
     if (o.subresource === "scale") return updateScale(this.#ctx, def, namespace, name, obj, o);
+    if (o.subresource === "status" && !def.subresources.status) return Promise.reject(noSubresource());
     const req = o.subresource === undefined ? {} : { subresource: o.subresource };
     return guaranteedUpdate(this.#ctx, def, namespace, name, o, req, () => ({ obj }));
   }
@@ -129,6 +130,7 @@ export class ApiRegistry {
     o: WriteOptions & { subresource?: Subresource; force?: boolean },
   ): Promise<KubeObject> {
     if (o.subresource === "scale") return patchScale(this.#ctx, def, namespace, name, type, patch, o);
+    if (o.subresource === "status" && !def.subresources.status) throw noSubresource();
     const produce = patchProducer(this.#ctx, def, { type, patch, force: o.force === true }, o);
     const req = {
       ...(o.subresource !== undefined && { subresource: o.subresource }),

@@ -1,6 +1,6 @@
 // The /scale subresource: an autoscaling/v1 Scale read from and written to the object's
 // replicas through def.subresources.scale.
-import { ApiError, badRequest, invalid, notFound } from "../errors.js";
+import { ApiError, badRequest, invalid } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import type { RegistryContext } from "./context.js";
 import type { ResourceDef, ScaleSubresource } from "./deps.js";
@@ -10,9 +10,14 @@ import { applyPatchTo } from "./patch.js";
 import { labelSelectorToString } from "./selectors.js";
 import { guaranteedUpdate, type Produced } from "./update.js";
 
+/** What Kubernetes answers for a subresource the kind does not have. */
+export function noSubresource(): ApiError {
+  return new ApiError("NotFound", "the server could not find the requested resource");
+}
+
 export function scaleSpec(def: ResourceDef): ScaleSubresource {
   const scale = def.subresources.scale;
-  if (!scale) throw notFound(def.group, `${def.resource}/scale`, "");
+  if (!scale) throw noSubresource();
   return scale;
 }
 
