@@ -8,6 +8,7 @@ import { createObject } from "./create.js";
 import { deleteObject } from "./delete.js";
 import type { PatchOps, ResourceCatalog, ResourceDef, Store } from "./deps.js";
 import { GarbageCollector } from "./gc.js";
+import type { RegistryOps } from "./internal-ops.js";
 import { objectKey } from "./keys.js";
 import { listObjects } from "./list.js";
 import { NamespaceFinalizer } from "./namespace.js";
@@ -57,8 +58,15 @@ export class ApiRegistry {
       systemUser: SYSTEM_USER,
     };
     this.#caches = new WatchCaches(o.store, o.logger, o.watchCache);
-    this.#gc = new GarbageCollector(this, this.#ctx, o.resyncMs);
-    this.#namespaces = new NamespaceFinalizer(this, this.#ctx, o.resyncMs);
+    // The loops list everything but never watch: their lists skip starting watch caches.
+    const ops: RegistryOps = {
+      get: (def, ns, name) => this.get(def, ns, name),
+      list: (def, ns, l) => listObjects(this.#ctx, def, ns, l),
+      update: (def, ns, name, obj, w) => this.update(def, ns, name, obj, w),
+      delete: (def, ns, name, d) => this.delete(def, ns, name, d),
+    };
+    this.#gc = new GarbageCollector(ops, this.#ctx, o.resyncMs);
+    this.#namespaces = new NamespaceFinalizer(ops, this.#ctx, o.resyncMs);
   }
 
   get catalog(): ResourceCatalog {
