@@ -2,11 +2,13 @@
 // for client auth names the user by its CN and the groups by its O values (Kubernetes' x509
 // authenticator with CommonNameUserConversion).
 import { X509Certificate, type KeyObject } from "node:crypto";
-import type { PeerCertificate } from "node:tls";
 import type { UserInfo } from "./user.js";
 
-/** What the HTTP layer has of a peer certificate (node:tls getPeerCertificate()). */
-export type ClientCertificate = Pick<PeerCertificate, "raw">;
+/** What the HTTP layer has of a peer certificate: a node:tls PeerCertificate fits. */
+export interface ClientCertificate {
+  /** The DER bytes. */
+  raw: Buffer;
+}
 
 const CLIENT_AUTH_OID = "1.3.6.1.5.5.7.3.2";
 const ANY_EKU_OID = "2.5.29.37.0";

@@ -55,6 +55,6 @@ describe("forbidden", () => {
     expect(forbiddenMessage(a({}), 'RBAC: clusterrole.rbac.authorization.k8s.io "x" not found')).toBe(
       'User "bob" cannot list resource "pods" in API group "" in the namespace "default": RBAC: clusterrole.rbac.authorization.k8s.io "x" not found',
     );
-    expect(forbiddenMessage(a({ user: { name: "<b>" } }))).toContain('User "&lt;b&gt;"');
+    expect(forbiddenMessage(a({ user: { name: "<b>", groups: [] } }))).toContain('User "&lt;b&gt;"');
   });
 });
