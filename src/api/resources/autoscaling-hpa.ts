@@ -134,26 +134,27 @@ function validateCommon(o: KubeObject, old: KubeObject | undefined): StatusCause
 const METRIC_TYPES = ["ContainerResource", "External", "Object", "Pods", "Resource"];
 const TARGET_TYPES = ["AverageValue", "Utilization", "Value"];
 
+function validateMetric(m: unknown, p: string): StatusCause[] {
+  const type = strAt(m, "type");
+  if (!type) return [required(`${p}.type`)];
+  if (!METRIC_TYPES.includes(type)) return [notSupported(`${p}.type`, type, METRIC_TYPES)];
+  const key = type.charAt(0).toLowerCase() + type.slice(1);
+  const source = objAt(m, key);
+  if (!source) return [required(`${p}.${key}`, "must populate information for the given metric source")];
+  const out: StatusCause[] = [];
+  const target = objAt(source, "target");
+  const tt = strAt(target, "type");
+  if (!tt) out.push(required(`${p}.${key}.target.type`, "must specify a metric target type"));
+  else if (!TARGET_TYPES.includes(tt)) out.push(notSupported(`${p}.${key}.target.type`, tt, TARGET_TYPES));
+  const util = numAt(target, "averageUtilization");
+  if (util !== undefined && util < 1)
+    out.push(invalidValue(`${p}.${key}.target.averageUtilization`, util, "must be greater than 0"));
+  return out;
+}
+
 function validateV2(o: KubeObject, old?: KubeObject): StatusCause[] {
   const out = validateCommon(o, old);
-  listAt(objAt(o, "spec"), "metrics").forEach((m, i) => {
-    const p = `spec.metrics[${i}]`;
-    const type = strAt(m, "type");
-    if (!type) return out.push(required(`${p}.type`));
-    if (!METRIC_TYPES.includes(type)) return out.push(notSupported(`${p}.type`, type, METRIC_TYPES));
-    const key = type.charAt(0).toLowerCase() + type.slice(1);
-    const source = objAt(m, key);
-    if (!source)
-      return out.push(required(`${p}.${key}`, `must populate information for the given metric source`));
-    const target = objAt(source, "target");
-    const tt = strAt(target, "type");
-    if (!tt) out.push(required(`${p}.${key}.target.type`, "must specify a metric target type"));
-    else if (!TARGET_TYPES.includes(tt)) out.push(notSupported(`${p}.${key}.target.type`, tt, TARGET_TYPES));
-    const util = numAt(target, "averageUtilization");
-    if (util !== undefined && util < 1)
-      out.push(invalidValue(`${p}.${key}.target.averageUtilization`, util, "must be greater than 0"));
-    return out.length;
-  });
+  listAt(objAt(o, "spec"), "metrics").forEach((m, i) => out.push(...validateMetric(m, `spec.metrics[${i}]`)));
   return out;
 }
 

@@ -67,7 +67,7 @@ export class ResourceCatalog {
     return this.#groups.map((g) => ({ ...g, versions: [...g.versions] }));
   }
 
-  /** The OpenAPI v3 document of a group-version; `{}`-free: undefined when nothing is served there. */
+  /** The OpenAPI v3 document of a group-version (an empty one when nothing is served there). */
   openapiV3(gv: GroupVersion): object {
     const key = openapiV3PathKey(gv);
     if (!this.#openapi.has(key)) this.#openapi.set(key, openapiV3Document(this.#defs, gv));

@@ -4,7 +4,7 @@
 import type { StatusCause } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import { defineResource } from "./def.js";
-import { duplicate, invalidValue, notSupported, required } from "./field-errors.js";
+import { duplicate, forbidden, invalidValue, notSupported, required } from "./field-errors.js";
 import { GoLiteral } from "./go-format.js";
 import { child, isObject, listAt, numAt, objAt, setDefault, strAt } from "./json.js";
 import { isDNS1035Label } from "./names.js";
@@ -162,11 +162,7 @@ function validate(svc: KubeObject, old?: KubeObject): StatusCause[] {
     const nodePort = numAt(p, "nodePort");
     if (nodePort !== undefined && nodePort !== 0) {
       if (type !== "NodePort" && type !== "LoadBalancer")
-        out.push({
-          reason: "FieldValueForbidden",
-          field: `${pp}.nodePort`,
-          message: "Forbidden: may not be used when `type` is 'ClusterIP'",
-        });
+        out.push(forbidden(`${pp}.nodePort`, `may not be used when \`type\` is '${type}'`));
       else out.push(...validatePortNumber(nodePort, `${pp}.nodePort`));
     }
     const key = `${String(port)}/${strAt(p, "protocol") ?? "TCP"}`;

@@ -2,7 +2,7 @@
 // with the real field paths and words.
 
 import type { StatusCause } from "../errors.js";
-import { duplicate, invalidValue, notFoundValue, notSupported, required } from "./field-errors.js";
+import { duplicate, forbidden, invalidValue, notFoundValue, notSupported, required } from "./field-errors.js";
 import { GoLiteral } from "./go-format.js";
 import { isObject, listAt, numAt, objAt, strAt } from "./json.js";
 import { isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isEnvVarName } from "./names.js";
@@ -161,11 +161,7 @@ function validateVolumes(spec: unknown, path: string): { causes: StatusCause[]; 
       : [];
     if (sources.length === 0) out.push(required(vp, "must specify a volume type"));
     else if (sources.length > 1)
-      out.push({
-        reason: "FieldValueForbidden",
-        field: `${vp}.${sources[1]}`,
-        message: "Forbidden: may not specify more than 1 volume type",
-      });
+      out.push(forbidden(`${vp}.${sources[1]}`, "may not specify more than 1 volume type"));
     const cm = objAt(v, "configMap");
     if (cm && !strAt(cm, "name")) out.push(required(`${vp}.configMap.name`));
     const secret = objAt(v, "secret");
