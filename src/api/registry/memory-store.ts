@@ -136,6 +136,18 @@ export class MemoryStore implements Store {
     while (this.#log.length > 0 && (this.#log[0] as StoreEvent).modRevision < revision) this.#log.shift();
   }
 
+  /** Index of the first logged event after `revision` (the log is in revision order). */
+  #firstAfter(revision: number): number {
+    let lo = 0;
+    let hi = this.#log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.#log[mid] as StoreEvent).modRevision > revision) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   async *watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
     if (afterRevision + 1 < this.#compacted) throw new CompactedError(afterRevision, this.#compacted);
     let wake: (() => void) | undefined;
@@ -146,7 +158,11 @@ export class MemoryStore implements Store {
     let next = afterRevision;
     try {
       while (!signal.aborted) {
-        const pending = this.#log.filter((e) => e.modRevision > next && e.key.startsWith(prefix));
+        const pending: StoreEvent[] = [];
+        for (let i = this.#firstAfter(next); i < this.#log.length; i++) {
+          const e = this.#log[i] as StoreEvent;
+          if (e.key.startsWith(prefix)) pending.push(e);
+        }
         next = this.#revision;
         for (const e of pending) {
           if (signal.aborted) return;
