@@ -1,7 +1,7 @@
 // docker create: look the image up, plan (create-options.ts), reserve the name, check mount
-// sources, make the volumes it needs, the root filesystem and the record, in that order. The
-// record is written last, so a container exists only once everything it needs does; any
-// failure undoes what was made, in reverse.
+// sources, make the volumes it needs, then the root filesystem and the record's directory (at
+// once), and the record. The record is written last, so a container exists only once
+// everything it needs does; any failure undoes what was made, in reverse.
 import { randomBytes } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { availableParallelism, hostname } from "node:os";
@@ -9,8 +9,9 @@ import { ContainerEntry, type ContainerContext } from "./container-context.js";
 import type { ContainerImage } from "./container-deps.js";
 import { InvalidParameterError, nameConflict } from "./container-errors.js";
 import {
-  createRecordDir,
+  makeRecordDir,
   removeRecordDir,
+  saveRecord,
   type ContainerRecord,
   type MountSpec,
 } from "./container-record.js";
@@ -136,8 +137,16 @@ export async function createContainer<I extends ContainerImage>(
   const undo: Undo[] = [];
   try {
     const mounts = await resolveMounts(ctx, plan.mounts, undo);
-    await ctx.deps.rootfs.create(id, image);
-    undo.push(() => ctx.deps.rootfs.remove(id));
+    // The root filesystem and the record's directory are made at once; the record is written
+    // once both exist.
+    const [rootfs, dir] = await Promise.allSettled([
+      ctx.deps.rootfs.create(id, image),
+      makeRecordDir(ctx.deps.root, id),
+    ]);
+    if (rootfs.status === "fulfilled") undo.push(() => ctx.deps.rootfs.remove(id));
+    undo.push(() => removeRecordDir(ctx.deps.root, id));
+    if (rootfs.status === "rejected") throw rootfs.reason;
+    if (dir.status === "rejected") throw dir.reason;
     const rec: ContainerRecord = {
       version: 1,
       id,
@@ -164,8 +173,7 @@ export async function createContainer<I extends ContainerImage>(
       restartCount: 0,
       manuallyStopped: false,
     };
-    undo.push(() => removeRecordDir(ctx.deps.root, id));
-    await createRecordDir(ctx.deps.root, rec);
+    await saveRecord(ctx.deps.root, rec);
     const entry = new ContainerEntry(ctx.deps.root, rec);
     entry.released = true; // it never ran: nothing to take down
     ctx.add(entry);

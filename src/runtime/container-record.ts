@@ -104,12 +104,11 @@ export async function saveRecord(root: string, rec: ContainerRecord): Promise<vo
   await fsyncPath(paths.dir);
 }
 
-/** Creates DATA/containers/<id>/ durably and writes the first record. */
-export async function createRecordDir(root: string, rec: ContainerRecord): Promise<void> {
+/** Creates DATA/containers/<id>/ durably (empty: recovery removes a directory without a record). */
+export async function makeRecordDir(root: string, id: string): Promise<void> {
   await mkdirDurable(root);
-  await mkdir(new ContainerPaths(root, rec.id).dir, { mode: 0o700 });
+  await mkdir(new ContainerPaths(root, id).dir, { mode: 0o700 });
   await fsyncPath(root);
-  await saveRecord(root, rec);
 }
 
 export async function removeRecordDir(root: string, id: string): Promise<void> {

@@ -1,7 +1,8 @@
 // Starting a container. The steps that do not depend on each other run at once:
 //   rootfs mount ─┐
-//   netns ────────┴─ /etc files, spec ─ conmon + `runc create` ─┐
-//        └─ CNI ADD (bridge, portmap) ──────────────────────────┴─ hosts file (its IP) ─ `runc start` ∥ record saved
+//   /etc files ───┼─ user, spec ─ conmon + `runc create` ─┐
+//   netns ────────┘                                       │
+//        └─ CNI ADD (bridge, portmap) ────────────────────┴─ hosts file (its IP) ─ `runc start` ∥ record saved
 // The container is created in its namespace while the plugins configure it; its process
 // starts only once they are done. Attach clients that were waiting are connected right before
 // `runc start`. A failure undoes every step in reverse and leaves the record with Docker's
@@ -73,7 +74,12 @@ function attachNetwork<I extends ContainerImage>(
   ctx: ContainerContext<I>,
   e: ContainerEntry,
   t: PhaseTimer,
-): { early: Promise<NetworkAttachment>; done: Promise<NetworkAttachment> } {
+): {
+  early: Promise<NetworkAttachment>;
+  done: Promise<NetworkAttachment>;
+  /** What the /etc files can be written from: the mode alone when the hosts file is rewritten later. */
+  forFiles: Promise<NetworkAttachment>;
+} {
   const { network } = ctx.deps;
   const mode = (e.rec.hostConfig.NetworkMode ?? "bridge") as NetworkMode;
   const overlap = network.rewriteHosts !== undefined && mode !== "host";
@@ -89,7 +95,11 @@ function attachNetwork<I extends ContainerImage>(
     }),
   );
   done.catch(() => undefined); // awaited by the caller; this only keeps an early failure from being unhandled
-  return { early: overlap ? Promise.race([namespace, done]) : done, done };
+  return {
+    early: overlap ? Promise.race([namespace, done]) : done,
+    done,
+    forFiles: overlap ? Promise.resolve({ mode, ports: [] }) : done,
+  };
 }
 
 /** Starts a container whose lock the caller holds. */
@@ -124,12 +134,14 @@ export async function startEntry<I extends ContainerImage>(
         () => undefined,
       ),
     );
-    const [rootPath, early] = await Promise.all([mounting, net.early]);
-    t.mark("mount+namespace");
-    const [files, user] = await Promise.all([
-      network.writeContainerFiles(paths.dir, { ...names, attachment: early }),
-      resolveUser(rootPath, rec.config.User ?? "", rec.hostConfig.GroupAdd ?? []),
-    ]);
+    let filesIp: string | undefined;
+    const writing = net.forFiles.then((attachment) => {
+      filesIp = attachment.ip;
+      return network.writeContainerFiles(paths.dir, { ...names, attachment });
+    });
+    const [rootPath, early, files] = await Promise.all([mounting, net.early, writing]);
+    t.mark("mount+namespace+files");
+    const user = await resolveUser(rootPath, rec.config.User ?? "", rec.hostConfig.GroupAdd ?? []);
     const { binds, tmpfs } = await recordMounts(ctx, e, rootPath);
     binds.unshift(
       { source: files.hosts, destination: "/etc/hosts", readonly: false },
@@ -137,7 +149,7 @@ export async function startEntry<I extends ContainerImage>(
       { source: files.resolvConf, destination: "/etc/resolv.conf", readonly: false },
     );
     const spec = containerSpec(ctx, rec, { rootPath, user, binds, tmpfs, netnsPath: early.netnsPath });
-    t.mark("files+spec");
+    t.mark("user+spec");
     let created: { pid: number };
     try {
       created = await runtime.create(id, {
@@ -156,7 +168,7 @@ export async function startEntry<I extends ContainerImage>(
     undo.push(() => runtime.delete(id, { force: true }));
     t.mark("create");
     const attachment = await net.done;
-    if (attachment.ip !== early.ip) await network.rewriteHosts?.(files.hosts, { ...names, attachment });
+    if (attachment.ip !== filesIp) await network.rewriteHosts?.(files.hosts, { ...names, attachment });
     t.mark("network wait");
     const waiting = e.pendingAttach.filter((a) => !a.closed);
     e.pendingAttach = [];

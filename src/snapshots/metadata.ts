@@ -114,6 +114,15 @@ export class SnapshotMetadata {
     return (this.#db.prepare("SELECT key, id, parent FROM actives").all() as ActiveRow[]).map(toActive);
   }
 
+  /** Records a new active snapshot under a fresh ID, in one transaction; returns the ID. */
+  createActive(key: string, parent: string | undefined): number {
+    return this.#db.transaction(() => {
+      const id = this.allocateId();
+      this.addActive({ key, id, parent });
+      return id;
+    })();
+  }
+
   addActive(a: ActiveRecord): void {
     this.#db
       .prepare("INSERT INTO actives (key, id, parent, created_at) VALUES (?, ?, ?, ?)")

@@ -3,7 +3,8 @@
 // container — is snapshots/<n>/{fs,work,merged}, an overlay of its parent chain's layer dirs.
 // Layer directories are built under snapshots/new-<n>, synced and renamed into place before SQLite
 // records them, so after `kill -9` a recorded snapshot is always complete and anything else
-// is swept away at the next open.
+// is swept away at the next open. An active snapshot is recorded first and its (empty)
+// directories made after: mount makes any that are missing.
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -85,18 +86,22 @@ export class OverlaySnapshotter {
     return this.#meta.layer(chainId) !== undefined;
   }
 
-  /** Creates the writable snapshot `key` on top of the committed chain `parent`. */
+  /**
+   * Creates the writable snapshot `key` on top of the committed chain `parent`: one SQLite
+   * transaction, then its empty directories, unsynced (mount makes any a power loss took).
+   */
   createActive(key: string, parent: string | undefined): Promise<void> {
     return this.#locks.run(`active:${key}`, async () => {
       if (this.#meta.active(key)) throw new SnapshotExistsError(key);
       if (parent !== undefined && !this.#meta.layer(parent)) throw new SnapshotNotFoundError(parent);
-      const id = this.#meta.allocateId();
-      const staging = join(this.#dir, `${STAGING}${id}`);
-      for (const sub of ["fs", "work", "merged"]) await mkdir(join(staging, sub), { recursive: true });
-      await fsyncPath(staging);
-      await rename(staging, join(this.#dir, String(id)));
-      await fsyncPath(this.#dir);
-      this.#meta.addActive({ key, id, parent });
+      const id = this.#meta.createActive(key, parent);
+      try {
+        await this.#makeActiveDirs(id);
+      } catch (err) {
+        this.#meta.removeActive(key);
+        await rm(join(this.#dir, String(id)), { recursive: true, force: true });
+        throw err;
+      }
     });
   }
 
@@ -106,6 +111,7 @@ export class OverlaySnapshotter {
       const rec = this.#activeOrThrow(key);
       const merged = this.#path(rec.id, "merged");
       if (await isMountPoint(merged)) return merged;
+      await this.#makeActiveDirs(rec.id);
       await mountOverlay({
         lower: rec.parent === undefined ? [EMPTY_LOWER] : this.#lowerDirs(rec.parent),
         upper: `${rec.id}/fs`,
@@ -223,6 +229,12 @@ export class OverlaySnapshotter {
       if (err instanceof LayerError) throw err;
       throw new LayerError(source.diffId, (err as Error).message);
     }
+  }
+
+  async #makeActiveDirs(id: number): Promise<void> {
+    await Promise.all(
+      (["fs", "work", "merged"] as const).map((sub) => mkdir(this.#path(id, sub), { recursive: true })),
+    );
   }
 
   // Layer dirs of a chain, top first, relative to the snapshots dir.
