@@ -194,12 +194,12 @@ export const deploymentDef = defineResource({
     col("Ready", "string", "Number of the pod with ready state"),
     col(
       "Up-to-date",
-      "integer",
+      "string",
       "Total number of non-terminated pods targeted by this deployment that have the desired template spec.",
     ),
     col(
       "Available",
-      "integer",
+      "string",
       "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.",
     ),
     containersColumn,

@@ -196,7 +196,7 @@ export const controllerRevisionDef = defineResource({
   },
   columns: [
     col("Controller", "string", "Controller of the object."),
-    col("Revision", "integer", "Revision of the ControllerRevision."),
+    col("Revision", "string", "Revision of the ControllerRevision."),
   ],
   cells: (o) => {
     const owner = (o.metadata.ownerReferences ?? []).find((r) => r.controller);

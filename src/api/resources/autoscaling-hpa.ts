@@ -210,8 +210,8 @@ const columns = [
   col("Reference", "string", "The identifier for the scaled object."),
   col("Targets", "string", "The current and target metrics of the autoscaler."),
   col("MinPods", "string", "The lower limit for the number of pods that can be set by the autoscaler."),
-  col("MaxPods", "integer", "The upper limit for the number of pods that can be set by the autoscaler."),
-  col("Replicas", "integer", "Current number of replicas of pods managed by this autoscaler."),
+  col("MaxPods", "string", "The upper limit for the number of pods that can be set by the autoscaler."),
+  col("Replicas", "string", "Current number of replicas of pods managed by this autoscaler."),
 ];
 
 function cells(v2: KubeObject): unknown[] {

@@ -72,7 +72,7 @@ export const configMapDef = defineResource({
       ? [...validateObjectMetaUpdate(cm, old), ...validateImmutableData(cm, old, ["data", "binaryData"])]
       : []),
   ],
-  columns: [col("Data", "integer", "Number of data entries.")],
+  columns: [col("Data", "string", "Number of data entries.")],
   cells: (cm) => [
     Object.keys(isObject(cm.data) ? cm.data : {}).length +
       Object.keys(isObject(cm.binaryData) ? cm.binaryData : {}).length,

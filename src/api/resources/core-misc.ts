@@ -273,7 +273,8 @@ export const resourceQuotaDef = defineResource({
   ],
   ageAt: 0,
   cells: (o) => {
-    const hard = objAt(objAt(o, "status"), "hard") ?? objAt(o.spec, "hard") ?? {};
+    // Like the real printer, only what the quota controller reported (status) is shown.
+    const hard = objAt(objAt(o, "status"), "hard") ?? {};
     const used = objAt(objAt(o, "status"), "used") ?? {};
     const req: string[] = [];
     const lim: string[] = [];

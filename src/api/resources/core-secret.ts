@@ -95,7 +95,7 @@ export const secretDef = defineResource({
   validate,
   columns: [
     col("Type", "string", "The type of the secret"),
-    col("Data", "integer", "The number of entries in the secret"),
+    col("Data", "string", "The number of entries in the secret"),
   ],
   cells: (s) => [
     typeof s.type === "string" ? s.type : "",
