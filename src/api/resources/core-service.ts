@@ -191,8 +191,8 @@ function validate(svc: KubeObject, old?: KubeObject): StatusCause[] {
   return out;
 }
 
-/** The External-IP cell (getServiceExternalIP). */
-function externalIP(svc: KubeObject, wide: boolean): string {
+/** The External-IP cell (getServiceExternalIP; the server prints tables "wide": never truncated). */
+function externalIP(svc: KubeObject): string {
   const spec = objAt(svc, "spec");
   const external = listAt(spec, "externalIPs").map(String);
   switch (strAt(spec, "type") ?? "ClusterIP") {
@@ -202,13 +202,11 @@ function externalIP(svc: KubeObject, wide: boolean): string {
     case "ExternalName":
       return strAt(spec, "externalName") ?? "<none>";
     case "LoadBalancer": {
-      const ips = listAt(objAt(objAt(svc, "status"), "loadBalancer"), "ingress").map(
-        (i) => strAt(i, "ip") || strAt(i, "hostname") || "",
-      );
-      const all = [...ips.filter((s) => s !== ""), ...external];
-      if (all.length === 0) return "<pending>";
-      const joined = all.join(",");
-      return !wide && joined.length > 16 ? `${joined.slice(0, 13)}...` : joined;
+      const ips = listAt(objAt(objAt(svc, "status"), "loadBalancer"), "ingress")
+        .map((i) => strAt(i, "ip") || strAt(i, "hostname") || "")
+        .filter((s) => s !== "");
+      const all = [...ips, ...external];
+      return all.length === 0 ? "<pending>" : all.join(",");
     }
     default:
       return "<unknown>";
@@ -253,7 +251,7 @@ export const serviceDef = defineResource({
     return [
       strAt(spec, "type") ?? "ClusterIP",
       strAt(spec, "clusterIP") || "<none>",
-      externalIP(svc, false),
+      externalIP(svc),
       servicePorts(svc),
       formatLabels(selector),
     ];
