@@ -96,6 +96,34 @@ describe("delete", () => {
     await expect(registry.get(defs.configmaps, "default", "f")).rejects.toMatchObject({ code: 404 });
   });
 
+  it("gives a pod bound to a node its grace period; grace 0 deletes it", async () => {
+    const now = new Date("2026-11-22T10:00:00Z");
+    const { registry } = await newRegistry({ clock: () => now });
+    const bound = pod("p");
+    (bound.spec as Record<string, unknown>).nodeName = "node-1";
+    await registry.create(defs.pods, "default", bound, writeOpts());
+    const marked = await registry.delete(defs.pods, "default", "p", writeOpts());
+    expect(marked.metadata).toMatchObject({
+      deletionTimestamp: "2026-11-22T10:00:30Z",
+      deletionGracePeriodSeconds: 30,
+    });
+    const shorter = await registry.delete(defs.pods, "default", "p", {
+      ...writeOpts(),
+      gracePeriodSeconds: 5,
+    });
+    expect(shorter.metadata.deletionGracePeriodSeconds).toBe(5);
+    const longer = await registry.delete(defs.pods, "default", "p", {
+      ...writeOpts(),
+      gracePeriodSeconds: 60,
+    });
+    expect(longer.metadata.deletionGracePeriodSeconds).toBe(5);
+    await registry.delete(defs.pods, "default", "p", { ...writeOpts(), gracePeriodSeconds: 0 });
+    expect(await exists(registry, defs.pods, "default", "p")).toBe(false);
+    await registry.create(defs.pods, "default", pod("unbound"), writeOpts());
+    await registry.delete(defs.pods, "default", "unbound", writeOpts());
+    expect(await exists(registry, defs.pods, "default", "unbound")).toBe(false);
+  });
+
   it("dry-run leaves the object in place", async () => {
     const { registry } = await newRegistry();
     await registry.create(defs.configmaps, "default", configMap("a"), writeOpts());

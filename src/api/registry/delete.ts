@@ -1,12 +1,14 @@
 // delete: preconditions, then either mark the object (deletionTimestamp) while finalizers —
-// including the garbage collector's foregroundDeletion/orphan — remain, or remove it.
+// including the garbage collector's foregroundDeletion/orphan — or a pod's grace period remain,
+// or remove it.
 import { conflict, notFound } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import type { RegistryContext } from "./context.js";
 import type { ResourceDef } from "./deps.js";
 import { isStoreError } from "./deps.js";
 import { objectKey } from "./keys.js";
-import { clone, encodeStored, fromStored, rfc3339 } from "./object-util.js";
+import { clone, deepEqual, encodeStored, fromStored } from "./object-util.js";
+import { gracePeriodSeconds, markDeleted } from "./graceful.js";
 import type { DeleteOptions, WriteOptions } from "./options.js";
 import { MODIFIED_MESSAGE, storeErrorToApi } from "./store-errors.js";
 import { pendingFinalizers } from "./update.js";
@@ -71,19 +73,12 @@ export async function deleteObject(
     if (finalizers.length > 0) next.metadata.finalizers = finalizers;
     else delete next.metadata.finalizers;
     if (isNamespace(def)) next.status = { ...(next.status as object | undefined), phase: "Terminating" };
-    const keep = pendingFinalizers(def, next).length > 0;
+    const grace = gracePeriodSeconds(def, current, o);
+    const keep = markDeleted(next, current, grace, pendingFinalizers(def, next).length > 0, ctx.clock());
     try {
       if (keep) {
-        if (next.metadata.deletionTimestamp === undefined) {
-          next.metadata.deletionTimestamp = rfc3339(ctx.clock());
-          next.metadata.deletionGracePeriodSeconds = 0;
-        }
         if (o.dryRun) return next;
-        const unchanged =
-          current.metadata.deletionTimestamp !== undefined &&
-          JSON.stringify(current.metadata.finalizers ?? []) ===
-            JSON.stringify(next.metadata.finalizers ?? []);
-        if (unchanged) return current;
+        if (deepEqual(current, next)) return current; // already being deleted as asked
         return fromStored(def, await ctx.store.update(key, encodeStored(def, next), stored.modRevision));
       }
       if (o.dryRun) return current;
