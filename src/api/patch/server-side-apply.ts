@@ -8,10 +8,15 @@ import { ApiError, badRequest } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import { capUpdateManagers } from "./cap-managers.js";
 import { conflictError, type Conflict } from "./apply-conflicts.js";
-import type { FieldSet } from "./fieldpath.js";
-import { type Path } from "./fieldpath.js";
+import type { FieldSet, Path } from "./fieldpath.js";
 import { compare, ensureNamedFieldsAreMembers, pathsUnder, removeItems, toFieldSet } from "./fieldset-ops.js";
 import { deepEqual, isObject } from "./json.js";
+import {
+  LAST_APPLIED_ANNOTATION,
+  allowedByLastApplied,
+  lastApplied,
+  withLastApplied,
+} from "./last-applied.js";
 import { ignoredRoots, recordUpdate } from "./managed-fields.js";
 import {
   decodeManagers,
@@ -26,7 +31,7 @@ import type { PatchSchema } from "./schema.js";
 import { dropAppliedNulls, ssaMerge } from "./ssa-merge.js";
 import { appliedProblems } from "./typed.js";
 
-export const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
+export { LAST_APPLIED_ANNOTATION };
 
 /** The manager kubectl apply --server-side uses; the only one that migrates client-side apply. */
 const KUBECTL = "kubectl";
@@ -46,24 +51,7 @@ export interface ServerSideApplyOptions {
 
 export function applyServerSideApply(o: ServerSideApplyOptions): KubeObject {
   const applied = o.applied;
-  if (!isObject(applied)) throw badRequest("error decoding YAML: the apply configuration is not an object");
-  if (isObject(applied.metadata) && applied.metadata.managedFields != null) {
-    throw badRequest("metadata.managedFields must be nil");
-  }
-  if (applied.apiVersion !== o.apiVersion) {
-    throw badRequest(
-      `Incorrect version specified in apply patch. Specified patch version: ${String(applied.apiVersion ?? "")}, expected: ${o.apiVersion}`,
-    );
-  }
-  const problems = appliedProblems(applied, o.schema);
-  if (problems.length > 0) {
-    const detail =
-      problems.length === 1 ? problems[0] : ["errors:", ...problems.map((p) => `  ${p}`)].join("\n");
-    throw new ApiError(
-      "InternalError",
-      `failed to create typed patch object (${objectRef(applied, o.apiVersion)}): ${detail}`,
-    );
-  }
+  validateConfig(applied, o);
   const live = withoutManagedFields(o.live);
   const managers = decodeManagers(o.live?.metadata.managedFields) ?? new Map();
   if (live !== undefined && managers.size === 0) {
@@ -85,10 +73,7 @@ export function applyServerSideApply(o: ServerSideApplyOptions): KubeObject {
   if (last && !last.set.isEmpty()) {
     let owned = applying;
     for (const [mid, e] of managers) if (mid !== id) owned = owned.union(e.set);
-    const prune = ensureNamedFieldsAreMembers(last.set, o.schema).difference(
-      ensureNamedFieldsAreMembers(owned, o.schema),
-    );
-    merged = removeItems(merged, prune, o.schema);
+    merged = prune(merged, last.set, owned, o.schema);
   }
 
   const c = compare(live ?? {}, merged, o.schema);
@@ -124,11 +109,44 @@ export function applyServerSideApply(o: ServerSideApplyOptions): KubeObject {
   return withManagedFields(result, encodeManagers(managers));
 }
 
+/** What the API server refuses before merging: managedFields, another version, malformed keyed lists. */
+function validateConfig(applied: KubeObject, o: ServerSideApplyOptions): void {
+  if (!isObject(applied)) throw badRequest("error decoding YAML: the apply configuration is not an object");
+  if (isObject(applied.metadata) && applied.metadata.managedFields != null) {
+    throw badRequest("metadata.managedFields must be nil");
+  }
+  if (applied.apiVersion !== o.apiVersion) {
+    throw badRequest(
+      `Incorrect version specified in apply patch. Specified patch version: ${String(applied.apiVersion ?? "")}, expected: ${o.apiVersion}`,
+    );
+  }
+  const problems = appliedProblems(applied, o.schema);
+  if (problems.length > 0) {
+    const detail =
+      problems.length === 1 ? problems[0] : ["errors:", ...problems.map((p) => `  ${p}`)].join("\n");
+    throw new ApiError(
+      "InternalError",
+      `failed to create typed patch object (${objectRef(applied, o.apiVersion)}): ${detail}`,
+    );
+  }
+}
+
 /** `default/web; apps/v1, Kind=Deployment`, as the server names the object in apply errors. */
 function objectRef(obj: KubeObject, apiVersion: string): string {
   const meta = isObject(obj.metadata) ? obj.metadata : {};
   const gv = apiVersion.includes("/") ? apiVersion : `/${apiVersion}`;
   return `${meta.namespace ?? ""}/${meta.name ?? ""}; ${gv}, Kind=${String(obj.kind ?? "")}`;
+}
+
+/**
+ * Removes what the manager applied last time (`last`) that nobody owns now; a struct field goes
+ * whole once nothing in it is owned (structured-merge-diff's prune with its add-back steps).
+ */
+function prune(merged: unknown, last: FieldSet, owned: FieldSet, schema: PatchSchema): unknown {
+  const gone = ensureNamedFieldsAreMembers(last, schema).difference(
+    ensureNamedFieldsAreMembers(owned, schema),
+  );
+  return removeItems(merged, gone, schema);
 }
 
 function who(manager: string, operation: "Apply" | "Update", apiVersion: string) {
@@ -137,50 +155,4 @@ function who(manager: string, operation: "Apply" | "Update", apiVersion: string)
 
 function dropUnder(set: FieldSet, roots: Path[]): FieldSet {
   return set.difference(pathsUnder(set, roots));
-}
-
-function lastApplied(obj: KubeObject | undefined): string | undefined {
-  const v = obj?.metadata?.annotations?.[LAST_APPLIED_ANNOTATION];
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-/**
- * Conflicts kubectl may take over when moving an object from client-side to server-side apply:
- * the fields its last-applied annotation sets to the value they still have (lastAppliedManager).
- */
-function allowedByLastApplied(liveObj: KubeObject | undefined, schema: PatchSchema): FieldSet | undefined {
-  const text = lastApplied(liveObj);
-  if (text === undefined) return undefined;
-  let previous: unknown;
-  try {
-    previous = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(previous)) return undefined;
-  const c = compare(previous, withoutManagedFields(liveObj), schema);
-  return toFieldSet(previous, schema).difference(c.modified).difference(c.added).difference(c.removed);
-}
-
-/** Keeps the client-side apply annotation in step with what kubectl applies server-side (lastAppliedUpdater). */
-function withLastApplied(obj: KubeObject, applied: KubeObject): KubeObject {
-  const config = structuredClone(applied);
-  if (isObject(config.metadata) && isObject(config.metadata.annotations)) {
-    delete config.metadata.annotations[LAST_APPLIED_ANNOTATION];
-  }
-  const annotations = { ...obj.metadata.annotations, [LAST_APPLIED_ANNOTATION]: `${sortedJson(config)}\n` };
-  return { ...obj, metadata: { ...obj.metadata, annotations } };
-}
-
-/** JSON with object keys sorted, as Go encodes a map. */
-function sortedJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(sortedJson).join(",")}]`;
-  if (isObject(v)) {
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => v[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v);
 }
