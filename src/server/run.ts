@@ -1,9 +1,10 @@
 // `skiff server` and `skiff registry serve`: start the parts, stop them in order on
-// SIGTERM/SIGINT. The parts are the registry and (for `skiff server`) the engine; the
-// cluster API and the node agent join here as they are built.
+// SIGTERM/SIGINT. The parts are the registry and (for `skiff server`) the engine and the
+// cluster API; the node agent joins here as it is built.
 import { Registry as MetricsRegistry, collectDefaultMetrics } from "prom-client";
 import { prepareDataDir } from "./data-dir.js";
 import { createLogger, type LogLevel } from "./logger.js";
+import type { ApiConfig, ApiStack } from "./api.js";
 import type { EngineConfig, EngineStack } from "./engine.js";
 import { startRegistry, type RegistryConfig } from "./registry.js";
 
@@ -13,6 +14,8 @@ export interface ServerConfig extends RegistryConfig {
   shutdownTimeoutMs: number;
   /** The engine face; absent for `skiff registry serve` and `skiff server --no-engine`. */
   engine?: EngineConfig;
+  /** The cluster (Kubernetes) API; absent for `skiff registry serve` and `skiff server --no-api`. */
+  api?: ApiConfig;
 }
 
 /** Runs until a signal stops it. Throws (for exit code 1) when a part cannot start. */
@@ -23,15 +26,26 @@ export async function runServer(config: ServerConfig): Promise<void> {
   collectDefaultMetrics({ register: metricsRegistry, prefix: "skiff_" });
   const registry = await startRegistry(config, logger.child({ component: "registry" }), metricsRegistry);
   let engine: EngineStack | undefined;
-  if (config.engine !== undefined) {
-    try {
-      // Loaded only when wanted: `skiff registry serve` stays small.
+  let api: ApiStack | undefined;
+  try {
+    // Loaded only when wanted: `skiff registry serve` stays small.
+    if (config.engine !== undefined) {
       const { startEngineStack } = await import("./engine.js");
       engine = await startEngineStack(config.dataDir, config.engine, logger.child({ component: "engine" }));
-    } catch (err) {
-      await registry.close(0);
-      throw err;
     }
+    if (config.api !== undefined) {
+      const { startApiStack } = await import("./api.js");
+      api = await startApiStack({
+        dataDir: config.dataDir,
+        config: config.api,
+        logger: logger.child({ component: "api" }),
+        metricsRegistry,
+      });
+    }
+  } catch (err) {
+    await engine?.close(0);
+    await registry.close(0);
+    throw err;
   }
 
   await new Promise<void>((resolve) => {
@@ -40,8 +54,10 @@ export async function runServer(config: ServerConfig): Promise<void> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, "shutting down");
-      // The engine stops first: its clients may still be pushing to the registry.
-      Promise.resolve(engine?.close(config.shutdownTimeoutMs))
+      // The API stops first (its watchers are cut), then the engine, whose clients may still
+      // be pushing to the registry.
+      Promise.resolve(api?.close(config.shutdownTimeoutMs))
+        .then(() => engine?.close(config.shutdownTimeoutMs))
         .then(() => registry.close(config.shutdownTimeoutMs))
         .catch((err: unknown) => logger.error({ err }, "error while shutting down"))
         .finally(() => {

@@ -11,6 +11,7 @@ export const DEFAULT_ENGINE_SOCKET = "/run/skiff/engine.sock";
 export const DEFAULT_EXEC_ROOT = "/run/skiff";
 export const DEFAULT_BRIDGE_NAME = "skiff0";
 export const DEFAULT_BRIDGE_SUBNET = "10.89.0.0/16";
+export const DEFAULT_API_LISTEN = "127.0.0.1:6443";
 
 interface ServeFlags {
   dataDir: string;
@@ -22,6 +23,13 @@ interface ServeFlags {
   uploadTtl: string;
   lifecycleInterval: string;
   shutdownTimeout: string;
+}
+
+interface ApiFlags {
+  api: boolean;
+  apiListen: string;
+  datastore?: string;
+  writeKubeconfig?: string;
 }
 
 interface EngineFlags {
@@ -127,6 +135,32 @@ function addEngineOptions(command: Command): Command {
     .addOption(new Option("--no-engine", "do not run the engine (no containers; needs no root)"));
 }
 
+/** Options of the cluster face: the Kubernetes API. */
+function addApiOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        "--api-listen <host:port>",
+        "address of the Kubernetes API (HTTPS; kubectl and client libraries connect here)",
+      )
+        .env("SKIFF_API_LISTEN")
+        .default(DEFAULT_API_LISTEN),
+    )
+    .addOption(
+      new Option(
+        "--datastore <url>",
+        "where cluster state is kept: embedded SQLite under <data-dir>/api when not set, or etcd://HOST:PORT[,HOST:PORT...][?prefix=/skiff]",
+      ).env("SKIFF_DATASTORE"),
+    )
+    .addOption(
+      new Option(
+        "--write-kubeconfig <path>",
+        "also write the admin kubeconfig here (mode 0600) at every start",
+      ).env("SKIFF_WRITE_KUBECONFIG"),
+    )
+    .addOption(new Option("--no-api", "do not run the Kubernetes API"));
+}
+
 function toConfig(flags: ServeFlags, listenFlag: string): ServerConfig {
   return {
     dataDir: flags.dataDir,
@@ -145,22 +179,35 @@ function toConfig(flags: ServeFlags, listenFlag: string): ServerConfig {
 export function registerServerCommand(program: Command): void {
   const command = program
     .command("server")
-    .description("run the Skiff server: the image registry and the container engine (Docker Engine API)");
+    .description(
+      "run the Skiff server: the image registry, the container engine (Docker Engine API) and the Kubernetes API",
+    );
   addRegistryServerOptions(command, "--registry-listen", "SKIFF_REGISTRY_LISTEN");
-  addEngineOptions(command).action(async (flags: ServeFlags & EngineFlags & { registryListen: string }) => {
-    const config = toConfig({ ...flags, listen: flags.registryListen }, "--registry-listen");
-    await runServer({
-      ...config,
-      engine: flags.engine
-        ? {
-            socketPath: flags.engineSocket,
-            execRoot: flags.execRoot,
-            bridgeName: flags.bridgeName,
-            bridgeSubnet: flags.bridgeSubnet,
-          }
-        : undefined,
-    });
-  });
+  addApiOptions(command);
+  addEngineOptions(command).action(
+    async (flags: ServeFlags & EngineFlags & ApiFlags & { registryListen: string }) => {
+      const config = toConfig({ ...flags, listen: flags.registryListen }, "--registry-listen");
+      await runServer({
+        ...config,
+        api: flags.api
+          ? {
+              listen: parseListenAddress(flags.apiListen, "--api-listen"),
+              ...(flags.datastore !== undefined && flags.datastore !== "" && { datastore: flags.datastore }),
+              ...(flags.writeKubeconfig !== undefined &&
+                flags.writeKubeconfig !== "" && { writeKubeconfig: flags.writeKubeconfig }),
+            }
+          : undefined,
+        engine: flags.engine
+          ? {
+              socketPath: flags.engineSocket,
+              execRoot: flags.execRoot,
+              bridgeName: flags.bridgeName,
+              bridgeSubnet: flags.bridgeSubnet,
+            }
+          : undefined,
+      });
+    },
+  );
   command.addHelpText(
     "after",
     `
@@ -170,10 +217,17 @@ saves it under <data-dir>/auth/admin-credentials (mode 0600).
 The engine runs real containers (runc under conmon, CNI bridge networking) and needs root.
 Containers keep running when the server stops or is killed; it picks them up again at start.
 
+The Kubernetes API serves HTTPS on --api-listen. On first start it creates a CA, a serving
+certificate and an admin token under <data-dir>/api/pki and writes an admin kubeconfig to
+<data-dir>/api/admin.kubeconfig (mode 0600; \`skiff kubeconfig\` prints it). Cluster state is
+kept in SQLite under <data-dir>/api, or in etcd with --datastore etcd://127.0.0.1:2379.
+
 Examples:
   skiff server                                   # /var/lib/skiff, registry on 127.0.0.1:5000
   DOCKER_HOST=unix:///run/skiff/engine.sock docker run --rm -it busybox sh
-  skiff server --data-dir /srv/skiff --registry-listen 0.0.0.0:5000`,
+  skiff server --data-dir /srv/skiff --registry-listen 0.0.0.0:5000
+  skiff server --no-engine --write-kubeconfig ~/.kube/config && kubectl get namespaces
+  skiff server --datastore etcd://127.0.0.1:2379`,
   );
 }
 

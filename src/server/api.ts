@@ -1,0 +1,184 @@
+// The cluster face of `skiff server`: the Kubernetes API. Opens the datastore (SQLite under
+// <data-dir>/api, or etcd) behind secret encryption, makes sure the PKI exists, builds the
+// resource catalog and the registry, creates the bootstrap objects, serves HTTPS and writes the
+// admin kubeconfig. close() stops in the reverse order.
+import { chmod, mkdir, open, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Logger } from "pino";
+import type { Registry as MetricsRegistry } from "prom-client";
+import { Authenticator } from "../api/auth/authenticator.js";
+import { bootstrapRbac } from "../api/auth/bootstrap.js";
+import { kubeconfigYaml } from "../api/auth/kubeconfig.js";
+import { ensurePki } from "../api/auth/pki.js";
+import { RbacAuthorizer } from "../api/auth/rbac.js";
+import { createApiHandler } from "../api/http/handler.js";
+import type { ApiFace } from "../api/http/deps.js";
+import { ApiMetrics } from "../api/http/metrics.js";
+import { startApiHttpServer } from "../api/http/server.js";
+import { applyJsonPatch } from "../api/patch/json-patch.js";
+import { applyMergePatch } from "../api/patch/merge-patch.js";
+import { applyStrategicMergePatch } from "../api/patch/strategic-merge.js";
+import { updateManagedFields } from "../api/patch/managed-fields.js";
+import { applyServerSideApply } from "../api/patch/server-side-apply.js";
+import { ApiRegistry } from "../api/registry/registry.js";
+import { RbacCache } from "../api/registry/rbac-source.js";
+import { builtinCatalog, type ResourceCatalog } from "../api/resources/catalog.js";
+import { ApiError } from "../api/errors.js";
+import type { KubeObject } from "../api/types.js";
+import { MemoryStore } from "../api/registry/memory-store.js";
+import { bootstrapCluster } from "./api-bootstrap.js";
+import { DataPaths } from "./data-dir.js";
+import type { ListenAddress } from "./listen-address.js";
+
+export interface ApiConfig {
+  listen: ListenAddress;
+  /** undefined: SQLite under <data-dir>/api; `etcd://host:port[,...]`: etcd. */
+  datastore?: string;
+  /** Another place to write the admin kubeconfig to (besides <data-dir>/api/admin.kubeconfig). */
+  writeKubeconfig?: string;
+}
+
+export interface ApiStack {
+  /** https://HOST:PORT the API answers on. */
+  readonly url: string;
+  readonly kubeconfigPath: string;
+  /** Stops serving (watches are cut after `timeoutMs`), then the registry's loops, then the store. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** Writes `text` to `path` atomically (temp, fsync, rename) with mode 0600. */
+export async function writePrivateFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.tmp-${process.pid}`;
+  const handle = await open(temp, "w", 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await chmod(temp, 0o600);
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+/** The ServiceAccount a token names, or undefined when it is gone (its tokens are then void). */
+async function findServiceAccount(
+  registry: ApiRegistry,
+  catalog: ResourceCatalog,
+  namespace: string,
+  name: string,
+): Promise<KubeObject | undefined> {
+  const def = catalog.get("", "v1", "serviceaccounts");
+  if (def === undefined) return undefined;
+  try {
+    return await registry.get(def, namespace, name);
+  } catch (err) {
+    if (err instanceof ApiError && err.reason === "NotFound") return undefined;
+    throw err;
+  }
+}
+
+export async function startApiStack(o: {
+  dataDir: string;
+  config: ApiConfig;
+  logger: Logger;
+  metricsRegistry: MetricsRegistry;
+}): Promise<ApiStack> {
+  const { dataDir, config, logger } = o;
+  const apiDir = DataPaths.api(dataDir);
+  await mkdir(apiDir, { recursive: true, mode: 0o700 });
+
+  const hosts = config.listen.host === "0.0.0.0" || config.listen.host === "::" ? [] : [config.listen.host];
+  const credentials = await ensurePki(DataPaths.apiPki(dataDir), { hosts });
+  // Interim: an in-memory store (nothing survives a restart) until storage/ (SqliteStore,
+  // EtcdStore, EncryptingStore) lands; config.datastore is not read yet.
+  const store = new MemoryStore();
+  const catalog = builtinCatalog();
+  const registry = new ApiRegistry({
+    store,
+    catalog,
+    logger: logger.child({ part: "registry" }),
+    patch: {
+      applyJsonPatch,
+      applyMergePatch,
+      applyStrategicMergePatch,
+      applyServerSideApply,
+      updateManagedFields,
+    },
+  });
+  let rbac: RbacCache | undefined;
+  const closeBelowHttp = async (): Promise<void> => {
+    rbac?.stop();
+    await registry.close();
+    await store.close();
+  };
+
+  try {
+    await bootstrapCluster({ registry, catalog, rbac: bootstrapRbac(), logger });
+    registry.start();
+    rbac = new RbacCache({ source: registry, catalog, logger: logger.child({ part: "rbac" }) });
+    rbac.start();
+    const rbacSource = rbac;
+    const authenticator = new Authenticator({
+      credentials,
+      serviceAccounts: {
+        serviceAccount: (namespace, name) => findServiceAccount(registry, catalog, namespace, name),
+      },
+    });
+    const face: ApiFace = {
+      catalog,
+      registry,
+      authenticator,
+      authorizer: new RbacAuthorizer(rbacSource),
+      tokens: authenticator,
+      serverAddress: `${config.listen.host}:${config.listen.port}`,
+    };
+    const shutdown = new AbortController();
+    const handler = createApiHandler({
+      face,
+      shutdown: shutdown.signal,
+      logger: logger.child({ part: "http" }),
+      metrics: new ApiMetrics(o.metricsRegistry),
+      metricsRegistry: o.metricsRegistry,
+    });
+    const server = await startApiHttpServer({
+      host: config.listen.host,
+      port: config.listen.port,
+      tls: credentials,
+      handler,
+    });
+    const kubeconfig = kubeconfigYaml({
+      server: server.url,
+      caPem: credentials.caPem,
+      token: credentials.adminToken,
+    });
+    const kubeconfigPath = DataPaths.apiKubeconfig(dataDir);
+    await writePrivateFile(kubeconfigPath, kubeconfig);
+    if (config.writeKubeconfig !== undefined) await writePrivateFile(config.writeKubeconfig, kubeconfig);
+    logger.info(
+      {
+        url: server.url,
+        kubeconfig: config.writeKubeconfig ?? kubeconfigPath,
+        datastore: config.datastore ?? "sqlite",
+      },
+      "api listening",
+    );
+    return {
+      url: server.url,
+      kubeconfigPath,
+      async close(timeoutMs) {
+        shutdown.abort();
+        await server.close(timeoutMs);
+        await closeBelowHttp();
+      },
+    };
+  } catch (err) {
+    await closeBelowHttp();
+    throw err;
+  }
+}
