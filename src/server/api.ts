@@ -97,6 +97,7 @@ export async function startApiStack(o: {
   const credentials = await ensurePki(DataPaths.apiPki(dataDir), { hosts });
   // Interim: an in-memory store (nothing survives a restart) until storage/ (SqliteStore,
   // EtcdStore, EncryptingStore) lands; config.datastore is not read yet.
+  if (config.datastore !== undefined) throw new Error(`--datastore ${config.datastore}: not supported yet`);
   const store = new MemoryStore();
   const catalog = builtinCatalog();
   const registry = new ApiRegistry({
