@@ -3,10 +3,12 @@
 //   npx tsx bench/engine.ts [--runs 30] [--detached 50] [--only skiff|docker]
 // Measures `docker run --rm busybox true` wall time (median, p95), the time to start N
 // detached containers one after another, and the resident memory of the engine with those
-// N containers running (Skiff + its conmons vs dockerd + containerd + shims). Prints a
-// Markdown table with ratios and writes bench/results/engine-<date>.json.
+// N containers running (Skiff + its conmons vs dockerd + containerd + shims). Both engines run
+// at once and every command goes to each in turn, so a busy machine slows both alike; the
+// load average before and after is printed and recorded. Prints a Markdown table with ratios
+// and writes bench/results/engine-<date>.json.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -81,28 +83,48 @@ async function dockerTarget(): Promise<Target> {
   };
 }
 
-async function measure(target: Target, tar: string): Promise<EngineResult> {
-  const d = (...a: string[]) => runOk(docker, a, { env: target.env, timeoutMs: 120_000 });
-  await d("import", tar, "busybox:latest");
-  await d("run", "--rm", "busybox", "true"); // warm: layers unpacked, caches filled
-  const idleMiB = (await engineMemory(target.owns)).totalMiB;
-  const runMs: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await d("run", "--rm", "busybox", "true");
-    runMs.push(performance.now() - started);
-  }
-  log(`${target.name}: run --rm true median ${fmt(median(runMs))} ms`);
+/** Runs `docker ARGS` against a target and returns the wall time in ms. */
+async function timed(target: Target, args: string[]): Promise<number> {
   const started = performance.now();
-  for (let i = 0; i < DETACHED; i++) await d("run", "-d", "busybox", "sleep", "3600");
-  const detachedMs = performance.now() - started;
-  log(`${target.name}: ${DETACHED} detached in ${fmt(detachedMs)} ms`);
+  await runOk(docker, args, { env: target.env, timeoutMs: 120_000 });
+  return performance.now() - started;
+}
+
+/**
+ * Measures all targets side by side: each `docker run --rm` and each detached start goes to
+ * the targets in turn (the order alternating), so that the load of a shared machine weighs on
+ * both alike.
+ */
+async function measure(targets: Target[], tar: string): Promise<Map<Target, EngineResult>> {
+  const results = new Map<Target, EngineResult>();
+  for (const target of targets) {
+    await timed(target, ["import", tar, "busybox:latest"]);
+    await timed(target, ["run", "--rm", "busybox", "true"]); // warm: layers unpacked, caches filled
+    const idleMiB = (await engineMemory(target.owns)).totalMiB;
+    results.set(target, { runMs: [], detachedMs: 0, memory: { totalMiB: 0, byName: {} }, idleMiB });
+  }
+  const inTurn = (i: number): Target[] => (i % 2 === 0 ? targets : [...targets].reverse());
+  for (let i = 0; i < RUNS; i++) {
+    for (const target of inTurn(i)) {
+      results.get(target)?.runMs.push(await timed(target, ["run", "--rm", "busybox", "true"]));
+    }
+  }
+  for (const [target, r] of results) log(`${target.name}: run --rm true median ${fmt(median(r.runMs))} ms`);
+  for (let i = 0; i < DETACHED; i++) {
+    for (const target of inTurn(i)) {
+      const r = results.get(target) as EngineResult;
+      r.detachedMs += await timed(target, ["run", "-d", "busybox", "sleep", "3600"]);
+    }
+  }
+  for (const [target, r] of results) log(`${target.name}: ${DETACHED} detached in ${fmt(r.detachedMs)} ms`);
   await new Promise((r) => setTimeout(r, 2000)); // let the processes settle
-  const memory = await engineMemory(target.owns);
-  log(
-    `${target.name}: memory with ${DETACHED} containers ${fmt(memory.totalMiB)} MiB ${JSON.stringify(memory.byName)}`,
-  );
-  return { runMs, detachedMs, memory, idleMiB };
+  for (const [target, r] of results) {
+    r.memory = await engineMemory(target.owns);
+    log(
+      `${target.name}: memory with ${DETACHED} containers ${fmt(r.memory.totalMiB)} MiB ${JSON.stringify(r.memory.byName)}`,
+    );
+  }
+  return results;
 }
 
 async function main(): Promise<void> {
@@ -110,19 +132,20 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), "skiff-bench-engine-"));
   const tar = await busyboxRootfsTar(work);
   const results: Partial<Record<Target["name"], EngineResult>> = {};
+  const loadBefore = loadavg();
+  const targets: Target[] = [];
   try {
-    for (const start of [skiffTarget, dockerTarget]) {
-      const target = await start();
-      try {
-        if (args.only === undefined || args.only === target.name)
-          results[target.name] = await measure(target, tar);
-      } finally {
-        await target.stop();
-      }
+    const starters = { skiff: skiffTarget, docker: dockerTarget } as const;
+    for (const [name, start] of Object.entries(starters)) {
+      if (args.only === undefined || args.only === name) targets.push(await start());
     }
+    for (const [target, r] of await measure(targets, tar)) results[target.name] = r;
   } finally {
+    for (const target of targets) await target.stop();
     await rm(work, { recursive: true, force: true });
   }
+  const load = { before: loadBefore.map((l) => fmt(l, 2)), after: loadavg().map((l) => fmt(l, 2)) };
+  log(`load average before ${load.before.join(" ")}, after ${load.after.join(" ")}`);
   const s = results.skiff;
   const k = results.docker;
   const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? `${fmt(a / b, 2)}×` : "–");
@@ -161,7 +184,7 @@ async function main(): Promise<void> {
   const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
   await mkdir(resultsDir, { recursive: true });
   const file = join(resultsDir, `engine-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  await writeFile(file, JSON.stringify({ runs: RUNS, detached: DETACHED, results }, null, 2));
+  await writeFile(file, JSON.stringify({ runs: RUNS, detached: DETACHED, load, results }, null, 2));
   log(`results written to ${file}`);
 }
 

@@ -61,6 +61,8 @@ export class Runtime {
   readonly conmonPath: string;
   readonly #logger: Logger;
   readonly #monitorProcs: string[];
+  /** The directories every container shares (conmon's sockets, runc's root), made once. */
+  #shared: Promise<unknown> | undefined;
 
   /**
    * `monitorCgroup` (default "skiff-conmon"; false: none) is the cgroup the conmon processes
@@ -98,22 +100,31 @@ export class Runtime {
     // A runc container left from an earlier run (a crash before its exit was handled) blocks
     // create; runc keeps one state directory per container under its root.
     if (existsSync(join(this.runc.root, id))) await this.runc.delete(id, true).catch(() => undefined);
-    await Promise.all([
+    this.#shared ??= Promise.all([
       mkdir(this.socketDir, { recursive: true }),
       mkdir(this.runc.root, { recursive: true, mode: 0o700 }),
+    ]).catch((err: unknown) => {
+      this.#shared = undefined; // try again next time
+      throw err;
+    });
+    await this.#shared;
+    const [exitDirMade] = await Promise.all([
       mkdir(o.exitDir, { recursive: true }),
       mkdir(o.persistDir, { recursive: true }),
       mkdir(o.bundleDir, { recursive: true }),
       mkdir(dirname(o.logPath), { recursive: true }),
     ]);
-    // A stale exit or oom file from an earlier run would end the next wait at once.
-    await Promise.all([
-      rm(join(o.exitDir, id), { force: true }),
-      rm(join(o.persistDir, "exit"), { force: true }),
-      rm(join(o.persistDir, "oom"), { force: true }),
-      rm(join(o.bundleDir, "oom"), { force: true }),
-      rm(join(o.bundleDir, "pidfile"), { force: true }),
-    ]);
+    // A stale exit or oom file from an earlier run would end the next wait at once (a first
+    // run, whose exit directory was made just now, has none).
+    if (exitDirMade === undefined) {
+      await Promise.all([
+        rm(join(o.exitDir, id), { force: true }),
+        rm(join(o.persistDir, "exit"), { force: true }),
+        rm(join(o.persistDir, "oom"), { force: true }),
+        rm(join(o.bundleDir, "oom"), { force: true }),
+        rm(join(o.bundleDir, "pidfile"), { force: true }),
+      ]);
+    }
     t.mark("dirs");
     await writeJsonAtomic(join(o.bundleDir, "config.json"), o.spec);
     t.mark("config");
