@@ -57,6 +57,8 @@ const jsonCases: [string, unknown[]][] = [
   ["a missing parent", [{ op: "add", path: "/spec/x/y", value: 1 }]],
   ["replace under a missing parent", [{ op: "replace", path: "/spec/x", value: 1 }]],
   ["an unknown op", [{ op: "frob", path: "/data/k" }]],
+  ["move from a missing key", [{ op: "move", from: "/data/missing", path: "/data/x" }]],
+  ["test of a missing index", [{ op: "test", path: "/metadata/finalizers/3", value: 1 }]],
 ];
 
 describe.skipIf(!hasKubectl)("applyJsonPatch agrees with kubectl patch --local --type json", () => {

@@ -100,7 +100,12 @@ function applyOne(doc: unknown, op: Record<string, unknown>): unknown {
         );
       const fromKey = existingKey(
         src,
-        (m) => new PatchFailure(`error in ${kind} for path: '${src.key}': ${m}`),
+        (m) =>
+          new PatchFailure(
+            kind === "move"
+              ? `error in move for path: '${src.key}': ${m}`
+              : `error in copy for from: '${from}': ${m}`,
+          ),
       );
       const value = clone(
         Array.isArray(src.container) ? src.container[Number(fromKey)] : src.container[fromKey],
