@@ -101,7 +101,14 @@ export class WatchCache {
 
   /** Starts the store watch at the current revision (once). */
   start(): Promise<void> {
-    this.#starting ??= this.#start();
+    if (!this.#starting) {
+      const starting = this.#start();
+      this.#starting = starting;
+      // A failed start is not remembered: the next watcher tries again.
+      starting.catch(() => {
+        if (this.#starting === starting) this.#starting = undefined;
+      });
+    }
     return this.#starting;
   }
 
