@@ -1,9 +1,9 @@
 // Durable private files for the PKI: written to a temp name, fsynced, renamed over the target,
 // then the directory is fsynced, so a crash leaves either the old or the new file, never half.
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, rename, rm } from "node:fs/promises";
+import { chmod, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fsyncPath } from "../../content/fs-util.js";
+import { fsyncPath, mkdirDurable } from "../../content/fs-util.js";
 
 /** Writes `text` to `path` atomically with `mode` (0600 for keys and tokens). */
 export async function writeFileAtomic(path: string, text: string, mode: number): Promise<void> {
@@ -29,8 +29,8 @@ export async function writeFileAtomic(path: string, text: string, mode: number):
   await fsyncPath(dirname(path));
 }
 
-/** Creates `dir` (and parents) and forces it to 0700 even if it already existed wider. */
+/** Creates `dir` (and parents, durably) and forces it to 0700 even if it already existed wider. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdirDurable(dir);
   await chmod(dir, 0o700);
 }
