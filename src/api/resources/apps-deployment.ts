@@ -9,7 +9,6 @@ import {
   selectorColumn,
   templateCells,
   validateNonNegative,
-  validateReplicas,
   validateWorkload,
   workloadConditions,
 } from "./apps-workload.js";
@@ -141,9 +140,8 @@ function validateIntOrPercent(v: unknown, path: string): StatusCause[] {
 const isZero = (v: unknown): boolean => v === 0 || v === "0%";
 
 function validate(d: KubeObject, old?: KubeObject): StatusCause[] {
-  const out = validateWorkload(d, old, "Deployment");
+  const out = validateWorkload(d, old, "Deployment", { replicas: true });
   const spec = isObject(d.spec) ? d.spec : {};
-  out.push(...validateReplicas(spec.replicas, "spec.replicas"));
   for (const f of ["minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"])
     out.push(...validateNonNegative(spec, f, "spec"));
   const pds = numAt(spec, "progressDeadlineSeconds");

@@ -8,7 +8,6 @@ import {
   selectorColumn,
   templateCells,
   validateNonNegative,
-  validateReplicas,
   validateWorkload,
   workloadConditions,
 } from "./apps-workload.js";
@@ -94,8 +93,7 @@ export const replicaSetDef = defineResource({
   validate: (o, old) => {
     const spec = isObject(o.spec) ? o.spec : {};
     return [
-      ...validateWorkload(o, old, "ReplicaSet"),
-      ...validateReplicas(spec.replicas, "spec.replicas"),
+      ...validateWorkload(o, old, "ReplicaSet", { replicas: true }),
       ...validateNonNegative(spec, "minReadySeconds", "spec"),
     ];
   },

@@ -7,7 +7,6 @@ import {
   imagesColumn,
   templateCells,
   validateNonNegative,
-  validateReplicas,
   validateWorkload,
   workloadConditions,
 } from "./apps-workload.js";
@@ -154,8 +153,7 @@ export const statefulSetDef = defineResource({
   validate: (o, old) => {
     const spec = isObject(o.spec) ? o.spec : {};
     const out = [
-      ...validateWorkload(o, old, "StatefulSet"),
-      ...validateReplicas(spec.replicas, "spec.replicas"),
+      ...validateWorkload(o, old, "StatefulSet", { replicas: true }),
       ...validateNonNegative(spec, "minReadySeconds", "spec"),
     ];
     const pmp = strAt(spec, "podManagementPolicy");

@@ -3,7 +3,7 @@
 
 import type { StatusCause } from "../errors.js";
 import type { KubeObject } from "../types.js";
-import { immutable, invalidValue, required } from "./field-errors.js";
+import { forbidden, immutable, invalidValue, required } from "./field-errors.js";
 import { GoLiteral, goLabelSelector, goStringMap } from "./go-format.js";
 import { isObject, objAt } from "./json.js";
 import { isDNS1123Subdomain } from "./names.js";
@@ -11,6 +11,7 @@ import { conditions } from "./schema-meta.js";
 import { obj, str, time } from "./schema.js";
 import { col, containerColumns, formatLabelSelector } from "./table.js";
 import {
+  validateLabels,
   selectorIsEmpty,
   selectorMatches,
   validateLabelSelector,
@@ -59,10 +60,16 @@ export function validateNonNegative(spec: unknown, field: string, path: string):
  * Metadata, selector (required, non-empty, matching the template's labels), template and, on
  * update, the immutable selector: the checks every apps/v1 workload shares.
  */
-export function validateWorkload(obj: KubeObject, old: KubeObject | undefined, kind: string): StatusCause[] {
+export function validateWorkload(
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  kind: string,
+  o: { replicas?: boolean } = {},
+): StatusCause[] {
   const out = validateObjectMeta(obj, { namespaced: true, name: isDNS1123Subdomain });
   if (old) out.push(...validateObjectMetaUpdate(obj, old));
   const spec = isObject(obj.spec) ? obj.spec : {};
+  if (o.replicas) out.push(...validateReplicas(spec.replicas, "spec.replicas"));
   const selector = spec.selector;
   if (!isObject(selector)) out.push(required("spec.selector"));
   else {
@@ -88,7 +95,16 @@ export function validateWorkload(obj: KubeObject, old: KubeObject | undefined, k
           "`selector` does not match template `labels`",
         ),
       );
+    const templateMeta = objAt(template, "metadata");
+    out.push(...validateLabels(templateMeta?.labels, "spec.template.metadata.labels"));
     out.push(...validatePodSpec(template.spec, "spec.template.spec", { restartPolicies: ["Always"] }));
+    if (objAt(template, "spec")?.activeDeadlineSeconds !== undefined)
+      out.push(
+        forbidden(
+          "spec.template.spec.activeDeadlineSeconds",
+          `activeDeadlineSeconds in ${kind === "Deployment" ? "ReplicaSet" : kind} is not Supported`,
+        ),
+      );
   }
   if (old) {
     const oldSel = objAt(old.spec, "selector");

@@ -83,12 +83,16 @@ function validateResources(r: unknown, path: string): StatusCause[] {
   return out;
 }
 
-function validateContainer(c: unknown, path: string, volumes: Set<string>): StatusCause[] {
+function validateContainer(c: unknown, path: string, volumes: Set<string>, seen: Set<string>): StatusCause[] {
   const out: StatusCause[] = [];
   if (!isObject(c)) return [required(path)];
   const name = strAt(c, "name");
   if (!name) out.push(required(`${path}.name`));
-  else for (const msg of isDNS1123Label(name)) out.push(invalidValue(`${path}.name`, name, msg));
+  else {
+    for (const msg of isDNS1123Label(name)) out.push(invalidValue(`${path}.name`, name, msg));
+    if (seen.has(name)) out.push(duplicate(`${path}.name`, name));
+    seen.add(name);
+  }
   if (!strAt(c, "image")?.trim()) out.push(required(`${path}.image`));
   const pull = c.imagePullPolicy;
   if (pull !== undefined && !PULL_POLICIES.includes(String(pull)))
@@ -188,19 +192,12 @@ export function validatePodSpec(
   const containers = listAt(spec, "containers");
   if (containers.length === 0) out.push(required(`${path}.containers`));
   const seen = new Set<string>();
+  // Containers before init containers, as ValidatePodSpec checks them; names are unique across both.
   for (const [list, items] of [
-    ["initContainers", listAt(spec, "initContainers")],
     ["containers", containers],
+    ["initContainers", listAt(spec, "initContainers")],
   ] as const) {
-    items.forEach((c, i) => {
-      const cp = `${path}.${list}[${i}]`;
-      out.push(...validateContainer(c, cp, volumes));
-      const name = strAt(c, "name");
-      if (name) {
-        if (seen.has(name)) out.push(duplicate(`${cp}.name`, name));
-        seen.add(name);
-      }
-    });
+    items.forEach((c, i) => out.push(...validateContainer(c, `${path}.${list}[${i}]`, volumes, seen)));
   }
   const rp = spec.restartPolicy;
   const allowed = o.restartPolicies ?? RESTART_POLICIES;
