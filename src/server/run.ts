@@ -25,6 +25,16 @@ export async function runServer(config: ServerConfig): Promise<void> {
   const metricsRegistry = new MetricsRegistry();
   collectDefaultMetrics({ register: metricsRegistry, prefix: "skiff_" });
   const registry = await startRegistry(config, logger.child({ component: "registry" }), metricsRegistry);
+  // Signals are taken from here on: one that arrives while the other parts still start (the
+  // registry already answers) stops the server once they have started.
+  let signalled: NodeJS.Signals | undefined;
+  let onSignal: ((signal: NodeJS.Signals) => void) | undefined;
+  const take = (signal: NodeJS.Signals): void => {
+    signalled ??= signal;
+    onSignal?.(signal);
+  };
+  process.once("SIGTERM", take);
+  process.once("SIGINT", take);
   let engine: EngineStack | undefined;
   let api: ApiStack | undefined;
   try {
@@ -43,6 +53,8 @@ export async function runServer(config: ServerConfig): Promise<void> {
       });
     }
   } catch (err) {
+    process.off("SIGTERM", take);
+    process.off("SIGINT", take);
     await engine?.close(0);
     await registry.close(0);
     throw err;
@@ -65,7 +77,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
           resolve();
         });
     };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
+    if (signalled !== undefined) stop(signalled);
+    else onSignal = stop;
   });
 }
