@@ -65,12 +65,11 @@ async function ensureCa(dir: string, now: Date): Promise<{ ca: KeyAndCert; creat
 /** Why the serving certificate must be (re)issued, or undefined when it is still good. */
 function servingProblem(o: {
   ca: KeyAndCert;
-  serving: Partial<KeyAndCert>;
+  serving: KeyAndCert;
   hosts: readonly string[];
   now: Date;
 }): string | undefined {
   const { keyPem, certPem } = o.serving;
-  if (keyPem === undefined || certPem === undefined) return "missing";
   if (!keyMatchesCert(keyPem, certPem)) return "key mismatch";
   const cert = new X509Certificate(certPem);
   if (!cert.verify(new X509Certificate(o.ca.certPem).publicKey)) return "not signed by the CA";
@@ -87,12 +86,11 @@ async function ensureServing(
   hosts: readonly string[],
   now: Date,
 ): Promise<KeyAndCert> {
-  const serving = {
-    keyPem: await readOptional(join(dir, PKI_FILES.key)),
-    certPem: await readOptional(join(dir, PKI_FILES.cert)),
-  };
-  if (servingProblem({ ca, serving, hosts, now }) === undefined) {
-    return serving as KeyAndCert;
+  const keyPem = await readOptional(join(dir, PKI_FILES.key));
+  const certPem = await readOptional(join(dir, PKI_FILES.cert));
+  if (keyPem !== undefined && certPem !== undefined) {
+    if (servingProblem({ ca, serving: { keyPem, certPem }, hosts, now }) === undefined)
+      return { keyPem, certPem };
   }
   const fresh = await createServingCert(ca, { commonName: "skiff-apiserver", hosts, now });
   await writeFileAtomic(join(dir, PKI_FILES.key), fresh.keyPem, 0o600);
