@@ -119,12 +119,13 @@ describe("Deployment", () => {
         },
       },
     });
+    // In the real server's order: replicas, then the template, container by container.
     expect(messages(deployments, o)).toEqual([
+      "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
       'spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"',
       "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
-      "spec.template.spec.containers[1].image: Required value",
       'spec.template.spec.containers[1].name: Duplicate value: "a"',
-      "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+      "spec.template.spec.containers[1].image: Required value",
     ]);
   });
 
