@@ -68,7 +68,8 @@ export function setPodSpecDefaults(spec: JsonObject): void {
   setDefault(spec, "schedulerName", "default-scheduler");
   setDefault(spec, "enableServiceLinks", true);
   const sa = strAt(spec, "serviceAccountName");
-  if (sa && !spec.serviceAccount) spec.serviceAccount = sa;
+  // serviceAccount is a deprecated alias: the server always writes it back as serviceAccountName.
+  if (sa) spec.serviceAccount = sa;
   else if (!sa && strAt(spec, "serviceAccount")) spec.serviceAccountName = spec.serviceAccount;
   for (const list of ["initContainers", "containers", "ephemeralContainers"])
     for (const c of listAt(spec, list)) if (isObject(c)) setContainerDefaults(c);
