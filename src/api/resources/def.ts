@@ -121,7 +121,9 @@ export function defineResource(s: ResourceSpec): ResourceDef {
       else kindDefaults(obj);
     },
     validate(obj, old) {
-      const errs = mistyped.get(obj) ?? typeErrors(s.schema, obj);
+      const stashed = mistyped.get(obj);
+      mistyped.delete(obj);
+      const errs = stashed ?? typeErrors(s.schema, obj);
       return errs.length > 0 ? errs : kindValidate(obj, old);
     },
     patchSchema,
