@@ -72,6 +72,17 @@ interface LogRow {
   prev_value: Buffer | null;
 }
 
+type Apply = (old: KvRow | undefined, rev: number) => StoredObject | undefined;
+
+interface PendingWrite {
+  key: string;
+  apply: Apply;
+  resolve: (o: StoredObject) => void;
+  reject: (e: unknown) => void;
+}
+
+const STORE_ERRORS = new Set(["KeyExistsError", "KeyNotFoundError", "RevisionMismatchError"]);
+
 interface Watcher {
   lo: string;
   hi: string;
@@ -106,6 +117,7 @@ export class SqliteStore implements Store {
   readonly #timer: NodeJS.Timeout | undefined;
   #revision: number;
   #compacted: number;
+  #batch: PendingWrite[] = [];
   readonly #q;
 
   /** Opens (creating if needed) `<dir>/state.db`. */
@@ -235,58 +247,89 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * One write: `apply` changes `kv` for the next revision (undefined: a delete), the change is
-   * logged, the transaction commits, then the watchers get the event.
+   * Queues one write: `apply` changes `kv` for its revision (returning undefined: a delete).
+   * Writes queued in the same turn of the event loop commit together in one transaction (group
+   * commit: one fsync for many concurrent requests); each is acknowledged only after that
+   * commit, and the watchers then get the events in revision order.
    */
-  #write(
-    key: string,
-    apply: (old: KvRow | undefined, rev: number) => StoredObject | undefined,
-  ): StoredObject {
-    const rev = this.#revision + 1;
-    const { result, event } = this.#db.transaction(() => {
-      const old = this.#q.get.get(key);
-      const written = apply(old, rev);
-      const at = this.#o.now();
-      if (written) {
-        this.#q.insertLog.run(
-          rev,
-          key,
-          0,
-          written.value,
-          written.createRevision,
-          old?.value ?? null,
-          old?.create_rev ?? null,
-          old?.mod_rev ?? null,
-          at,
-        );
-        const ev: StoreEvent = {
-          type: "put",
-          key,
-          value: written.value,
-          ...(old && { prevValue: old.value }),
-          createRevision: written.createRevision,
-          modRevision: rev,
-        };
-        return { result: written, event: ev };
+  #write(key: string, apply: Apply): Promise<StoredObject> {
+    return new Promise((resolve, reject) => {
+      this.#batch.push({ key, apply, resolve, reject });
+      if (this.#batch.length === 1) setImmediate(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    if (!this.#db.open) {
+      for (const op of batch) op.reject(new Error("the store is closed"));
+      return;
+    }
+    let rev = this.#revision;
+    const outcomes: Array<{ result: StoredObject; event: StoreEvent } | { error: unknown }> = [];
+    try {
+      this.#db.transaction(() => {
+        const at = this.#o.now();
+        for (const op of batch) {
+          try {
+            outcomes.push(this.#applyOne(op, rev + 1, at));
+            rev += 1;
+          } catch (error) {
+            // A refused write (exists, not found, stale revision) changed nothing; the others go on.
+            if (!(error instanceof Error) || !STORE_ERRORS.has(error.name)) throw error;
+            outcomes.push({ error });
+          }
+        }
+      })();
+    } catch (error) {
+      for (const op of batch) op.reject(error);
+      return;
+    }
+    this.#revision = rev;
+    batch.forEach((op, i) => {
+      const outcome = outcomes[i] as (typeof outcomes)[number];
+      if ("error" in outcome) {
+        op.reject(outcome.error);
+        return;
       }
-      const gone = old as KvRow;
+      for (const w of this.#watchers) if (op.key >= w.lo && op.key < w.hi) w.queue.push(outcome.event);
+      op.resolve(outcome.result);
+    });
+  }
+
+  #applyOne(op: PendingWrite, rev: number, at: number): { result: StoredObject; event: StoreEvent } {
+    const { key } = op;
+    const old = this.#q.get.get(key);
+    const written = op.apply(old, rev);
+    if (written) {
       this.#q.insertLog.run(
         rev,
         key,
-        1,
-        null,
-        gone.create_rev,
-        gone.value,
-        gone.create_rev,
-        gone.mod_rev,
+        0,
+        written.value,
+        written.createRevision,
+        old?.value ?? null,
+        old?.create_rev ?? null,
+        old?.mod_rev ?? null,
         at,
       );
-      const ev: StoreEvent = { type: "delete", key, prevValue: gone.value, modRevision: rev };
-      return { result: toStored(gone), event: ev };
-    })();
-    this.#revision = rev;
-    for (const w of this.#watchers) if (key >= w.lo && key < w.hi) w.queue.push(event);
-    return result;
+      const event: StoreEvent = {
+        type: "put",
+        key,
+        value: written.value,
+        ...(old && { prevValue: old.value }),
+        createRevision: written.createRevision,
+        modRevision: rev,
+      };
+      return { result: written, event };
+    }
+    const gone = old as KvRow;
+    this.#q.insertLog.run(rev, key, 1, null, gone.create_rev, gone.value, gone.create_rev, gone.mod_rev, at);
+    return {
+      result: toStored(gone),
+      event: { type: "delete", key, prevValue: gone.value, modRevision: rev },
+    };
   }
 
   watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
@@ -335,6 +378,7 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
+    if (this.#batch.length > 0) this.#flush();
     if (this.#timer) clearInterval(this.#timer);
     for (const w of this.#watchers) w.queue.end();
     this.#watchers.clear();
