@@ -109,7 +109,7 @@ describe("registry over SqliteStore", () => {
     );
     expect(s.metadata.uid).toBeDefined();
     expect((await registry.get(secrets, "default", "s")).data).toEqual({
-      p: Buffer.from("x").toString("base64"),
+      p: Buffer.from(SECRET).toString("base64"),
     });
     await store.close();
     for (const name of ["state.db", "state.db-wal"]) {
