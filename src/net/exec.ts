@@ -1,5 +1,7 @@
 // Runs the host tools networking needs (plugins, unshare, umount, iptables) without a shell.
 import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { join } from "node:path";
 
 export interface ExecResult {
   /** Exit code, or null when the child died from a signal. */
@@ -10,6 +12,19 @@ export interface ExecResult {
 
 /** The PATH children get: plugins and we call iptables, ip, unshare, umount from sbin. */
 export const TOOL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** The absolute path of `name` in TOOL_PATH, or undefined when no directory has it. */
+export function findTool(name: string): string | undefined {
+  for (const dir of TOOL_PATH.split(":")) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
 
 /** Runs `cmd`; never rejects on a non-zero exit (only when it cannot be started). */
 export function execTool(

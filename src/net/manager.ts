@@ -1,5 +1,5 @@
 // NetworkManager: Docker's default bridge network done with the standard CNI plugins.
-// attach = new netns → loopback ∥ (bridge+host-local → portmap when ports are published);
+// attach = new netns with lo up → bridge+host-local → portmap when ports are published;
 // detach = netns removed → DEL in reverse order with the persisted result → ports freed.
 // Everything detach needs is persisted first, so it works after a crash or a restart.
 import { mkdir, rm } from "node:fs/promises";
@@ -17,6 +17,7 @@ import {
 import { CniPlugins, DEFAULT_PLUGIN_DIRS } from "./cni.js";
 import { rewriteHosts, writeContainerFiles, type ContainerFilePaths } from "./container-files.js";
 import { InvalidNetworkRequestError } from "./errors.js";
+import { findTool } from "./exec.js";
 import { bridgeRules, deleteBridge, enableIpForward, ensureRules, removeRules } from "./host-setup.js";
 import { NetnsDir, removeNetns } from "./netns.js";
 import { PortReservations } from "./ports.js";
@@ -61,6 +62,8 @@ export class NetworkManager {
   readonly #ports = new PortReservations();
   readonly #log: Logger;
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** iproute2's `ip`, which brings a new namespace's loopback up (else the loopback plugin does). */
+  readonly #ipTool = findTool("ip");
 
   private constructor(o: {
     network: BridgeNetwork;
@@ -203,13 +206,15 @@ export class NetworkManager {
     };
     try {
       // Persisted before anything exists, so a crash at any later point leaves what detach needs.
-      await Promise.all([this.#store.put(record), this.#netns.create(containerId)]);
+      const ipTool = this.#ipTool;
+      await Promise.all([this.#store.put(record), this.#netns.create(containerId, { ipTool })]);
       o.onNamespace?.(netnsPath);
       const lo = { containerId, netns: netnsPath, ifName: "lo", config: loopbackPlugin() };
       const eth0 = { containerId, netns: netnsPath, ifName: "eth0", chain };
-      // Both settle before any undo, so that no ADD still runs while DEL cleans up.
+      // Both settle before any undo, so that no ADD still runs while DEL cleans up. The
+      // loopback plugin runs only when `ip` could not bring lo up with the namespace.
       const [loDone, eth0Done] = await Promise.allSettled([
-        this.#plugins.invoke({ command: "ADD", ...lo }),
+        ipTool === undefined ? this.#plugins.invoke({ command: "ADD", ...lo }) : Promise.resolve(undefined),
         addChain(this.#plugins, eth0, (r) => (record.result = r)),
       ]);
       if (loDone.status === "rejected") throw loDone.reason;
