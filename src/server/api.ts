@@ -25,7 +25,7 @@ import { RbacCache } from "../api/registry/rbac-source.js";
 import { builtinCatalog, type ResourceCatalog } from "../api/resources/catalog.js";
 import { ApiError } from "../api/errors.js";
 import type { KubeObject } from "../api/types.js";
-import { SqliteStore } from "../api/storage/sqlite-store.js";
+import { openStore } from "../api/storage/open.js";
 import { bootstrapCluster } from "./api-bootstrap.js";
 import { DataPaths } from "./data-dir.js";
 import type { ListenAddress } from "./listen-address.js";
@@ -95,10 +95,7 @@ export async function startApiStack(o: {
 
   const hosts = config.listen.host === "0.0.0.0" || config.listen.host === "::" ? [] : [config.listen.host];
   const credentials = await ensurePki(DataPaths.apiPki(dataDir), { hosts });
-  // Interim: SQLite only and without secret encryption until storage/'s openStore and
-  // EncryptingStore land.
-  if (config.datastore !== undefined) throw new Error(`--datastore ${config.datastore}: not supported yet`);
-  const store = SqliteStore.open(apiDir);
+  const store = await openStore(config.datastore, apiDir);
   const catalog = builtinCatalog();
   const registry = new ApiRegistry({
     store,
