@@ -2,7 +2,7 @@
 // `skiff kubeconfig` prints, state and credentials that survive a restart, a quick SIGTERM even
 // with a watch open, and metrics.
 import { spawn } from "node:child_process";
-import { readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startApiServer, type ApiServer } from "./support/api-server.js";
@@ -46,6 +46,28 @@ describe.skipIf(!hasKubectl)("skiff server's Kubernetes API lifecycle", () => {
       "https://10.1.2.3:6443",
     ]);
     expect((parse(moved.stdout) as typeof config).clusters[0]?.cluster.server).toBe("https://10.1.2.3:6443");
+  });
+
+  it("never writes a Secret's value in clear to the database", async () => {
+    const marker = "sqlite-plaintext-marker-4711";
+    await api.kubectlOk(["create", "-f", "-"], {
+      input: JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "hidden" },
+        stringData: { p: marker },
+      }),
+    });
+    const dir = `${api.server.dataDir}/api`;
+    const files = (await readdir(dir)).filter((f) => f.startsWith("state.db"));
+    expect(files).toContain("state.db");
+    for (const f of files) {
+      const bytes = await readFile(`${dir}/${f}`);
+      expect(bytes.includes(marker), f).toBe(false);
+      expect(bytes.includes(Buffer.from(marker).toString("base64")), f).toBe(false);
+    }
+    const back = await api.kubectlOk(["get", "secret", "hidden", "-o", "jsonpath={.data.p}"]);
+    expect(Buffer.from(back.stdout, "base64").toString()).toBe(marker);
   });
 
   it("serves Prometheus metrics to those allowed", async () => {
