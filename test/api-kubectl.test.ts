@@ -374,7 +374,11 @@ describe.skipIf(!hasKubectl)("kubectl against skiff server", () => {
 
   it("answers auth can-i and forbids a token without rights in Kubernetes' words", async () => {
     expect((await api.kubectlOk(["auth", "can-i", "create", "pods"])).stdout.trim()).toBe("yes");
-    const token = (await api.kubectlOk(["create", "token", "default", "-n", NS])).stdout.trim();
+    // No ServiceAccount controller yet (issue 5): the account is created here.
+    await api.kubectlOk(["create", "-n", NS, "-f", "-"], {
+      input: JSON.stringify({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot" } }),
+    });
+    const token = (await api.kubectlOk(["create", "token", "robot", "-n", NS])).stdout.trim();
     expect(token.split(".")).toHaveLength(3);
     const asSa = ["--token", token];
     const cannot = await api.kubectl([...asSa, "auth", "can-i", "delete", "deployments", "-n", NS]);
@@ -382,7 +386,7 @@ describe.skipIf(!hasKubectl)("kubectl against skiff server", () => {
     const forbidden = await api.kubectl([...asSa, "get", "pods", "-n", NS]);
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr).toContain(
-      `Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:${NS}:default" cannot list resource "pods" in API group "" in the namespace "${NS}"`,
+      `Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:${NS}:robot" cannot list resource "pods" in API group "" in the namespace "${NS}"`,
     );
     const badToken = await api.kubectl(["--token", "not-a-token", "get", "pods"]);
     expect(badToken.stderr).toContain("error: You must be logged in to the server (Unauthorized)");
