@@ -13,6 +13,8 @@ export const StatusReasons = {
   AlreadyExists: 409,
   Conflict: 409,
   Gone: 410,
+  /** A continue token or watch resourceVersion older than the kept history. */
+  Expired: 410,
   RequestEntityTooLarge: 413,
   UnsupportedMediaType: 415,
   Invalid: 422,
