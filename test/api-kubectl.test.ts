@@ -130,6 +130,11 @@ describe.skipIf(!hasKubectl)("kubectl against skiff server", () => {
   it("applies a multi-document manifest", async () => {
     const nsFile = await file("ns.yaml", `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n`);
     expect((await api.kubectlOk(["apply", "-f", nsFile])).stdout.trim()).toBe(`namespace/${NS} created`);
+    // Every namespace gets its `default` ServiceAccount soon after it is created.
+    for (let i = 0; (await api.kubectl(["get", "serviceaccount", "default", "-n", NS])).code !== 0; i++) {
+      if (i > 100) throw new Error(`no default ServiceAccount in ${NS}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const path = await file("app.yaml", MANIFEST("nginx:1.25", 2));
     const applied = await api.kubectlOk(["apply", "-n", NS, "-f", path]);
     expect(applied.stdout.trim().split("\n")).toEqual([
@@ -374,7 +379,6 @@ describe.skipIf(!hasKubectl)("kubectl against skiff server", () => {
 
   it("answers auth can-i and forbids a token without rights in Kubernetes' words", async () => {
     expect((await api.kubectlOk(["auth", "can-i", "create", "pods"])).stdout.trim()).toBe("yes");
-    // No ServiceAccount controller yet (issue 5): the account is created here.
     await api.kubectlOk(["create", "-n", NS, "-f", "-"], {
       input: JSON.stringify({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot" } }),
     });

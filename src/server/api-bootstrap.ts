@@ -1,6 +1,6 @@
 // What a fresh cluster holds before anyone writes to it, as Kubernetes creates it at start: the
-// system namespaces, the bootstrap RBAC roles and bindings, and a `default` ServiceAccount in
-// every namespace. Run at every start; objects that exist are left as they are.
+// system namespaces and the bootstrap RBAC roles and bindings (at every start; objects that
+// exist are left as they are), and the `default` ServiceAccount a namespace gets.
 import type { Logger } from "pino";
 import { ApiError } from "../api/errors.js";
 import { parseApiVersion, type KubeObject } from "../api/types.js";
@@ -50,22 +50,27 @@ export async function bootstrapCluster(o: {
   for (const obj of o.rbac) {
     if (await ensure(o.registry, o.catalog, obj, obj.metadata.namespace)) created++;
   }
-  // Kubernetes' ServiceAccount controller keeps one `default` per namespace; at start we make
-  // sure every existing namespace has one (namespaces created later get theirs from the
-  // controllers of issue 5).
-  const nsDef = o.catalog.get("", "v1", "namespaces");
-  if (nsDef !== undefined) {
-    const namespaces = await o.registry.list(nsDef, undefined, {});
-    for (const ns of namespaces.items) {
-      const name = ns.metadata.name ?? "";
-      if (ns.metadata.deletionTimestamp !== undefined || name === "") continue;
-      const sa: KubeObject = {
-        apiVersion: "v1",
-        kind: "ServiceAccount",
-        metadata: { name: "default", namespace: name },
-      };
-      if (await ensure(o.registry, o.catalog, sa, name)) created++;
-    }
-  }
   if (created > 0) o.logger.info({ created }, "cluster bootstrap objects created");
+}
+
+/** Creates the `default` ServiceAccount of a namespace when it has none (and is not going away). */
+export async function ensureDefaultServiceAccount(
+  registry: HttpRegistry,
+  catalog: Catalog,
+  namespace: KubeObject,
+): Promise<void> {
+  const name = namespace.metadata.name ?? "";
+  if (name === "" || namespace.metadata.deletionTimestamp !== undefined) return;
+  const sa: KubeObject = {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: "default", namespace: name },
+  };
+  try {
+    await ensure(registry, catalog, sa, name);
+  } catch (err) {
+    // A namespace deleted meanwhile refuses new content: nothing to do.
+    if (err instanceof ApiError && (err.reason === "Forbidden" || err.reason === "NotFound")) return;
+    throw err;
+  }
 }

@@ -27,6 +27,7 @@ import { ApiError } from "../api/errors.js";
 import type { KubeObject } from "../api/types.js";
 import { openStore } from "../api/storage/open.js";
 import { bootstrapCluster } from "./api-bootstrap.js";
+import { DefaultServiceAccounts } from "./api-service-accounts.js";
 import { DataPaths } from "./data-dir.js";
 import type { ListenAddress } from "./listen-address.js";
 
@@ -110,8 +111,10 @@ export async function startApiStack(o: {
     },
   });
   let rbac: RbacCache | undefined;
+  let serviceAccounts: DefaultServiceAccounts | undefined;
   const closeBelowHttp = async (): Promise<void> => {
     rbac?.stop();
+    serviceAccounts?.stop();
     await registry.close();
     await store.close();
   };
@@ -119,6 +122,12 @@ export async function startApiStack(o: {
   try {
     await bootstrapCluster({ registry, catalog, rbac: bootstrapRbac(), logger });
     registry.start();
+    serviceAccounts = new DefaultServiceAccounts({
+      registry,
+      catalog,
+      logger: logger.child({ part: "serviceaccounts" }),
+    });
+    serviceAccounts.start();
     rbac = new RbacCache({ source: registry, catalog, logger: logger.child({ part: "rbac" }) });
     rbac.start();
     const rbacSource = rbac;
