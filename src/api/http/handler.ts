@@ -97,8 +97,9 @@ async function handleResource(ctx: RequestContext): Promise<void> {
     throw notServed();
   }
   // Without a namespace, a namespaced resource only lists and watches across all of them.
-  if (def.namespaced && info.namespace === "" && info.verb !== "list" && info.verb !== "watch")
+  if (def.namespaced && info.namespace === "" && info.verb !== "list" && info.verb !== "watch") {
     throw notServed();
+  }
   if (def.group === "" && def.resource === "serviceaccounts" && info.subresource === "token") {
     return handleTokenRequest(ctx, def);
   }
