@@ -12,6 +12,7 @@ import { containerStreamRoutes } from "./container-streams.js";
 import { containerRoutes } from "./containers.js";
 import { execRoutes } from "./exec.js";
 import { imageTransferRoutes } from "./image-transfer.js";
+import { IdleCollector } from "./idle-gc.js";
 import { imageRoutes } from "./images.js";
 import { networkRoutes } from "./networks.js";
 import type { EngineServices } from "./ports.js";
@@ -123,6 +124,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // No request timeout: image loads and pushes stream for as long as they take.
   const server = createServer({ requestTimeout: 0 }, app.onRequest);
   server.on("upgrade", app.onUpgrade);
+  const idle = new IdleCollector();
+  server.on("request", () => idle.touch());
+  server.on("upgrade", () => idle.touch());
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -144,6 +148,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     close(timeoutMs = 5000) {
       closing ??= (async () => {
         shutdown.abort();
+        idle.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Streams ended by the abort leave keep-alive connections idle a moment later.
         const sweep = setInterval(() => server.closeIdleConnections(), 25);
