@@ -17,6 +17,8 @@ function def(
 ): HttpResourceDef {
   return {
     storageVersion: p.version,
+    storageGroup: p.group,
+    schema: { node: "object", fields: {} },
     toStorage: (o) => o,
     fromStorage: (o) => o,
     setDefaults: () => {},
