@@ -169,7 +169,7 @@ export class SqliteStore implements Store {
       compactTo: db.prepare("DELETE FROM log WHERE rev <= ?"),
       setCompacted: db.prepare("UPDATE meta SET value = ? WHERE name = 'compacted'"),
       revisionBefore: db.prepare<[number], { rev: number | null }>(
-        "SELECT max(rev) AS rev FROM log WHERE at < ?",
+        "SELECT max(rev) AS rev FROM log WHERE at <= ?",
       ),
     };
     this.#compacted =
