@@ -111,7 +111,12 @@ export interface StartHooks {
  */
 export async function startConmon(a: ConmonArgs, hooks: StartHooks = {}): Promise<ConmonProcess> {
   const attachFlow = a.exec?.attach === true;
-  const moveFirst = (a.cgroupProcs ?? []).length > 0;
+  // An exec's conmon is moved before it forks (it waits on the start pipe anyway); a
+  // container's daemonised conmon is moved once it has created the container, without a
+  // round trip through us before `runc create`.
+  const moving = (a.cgroupProcs ?? []).length > 0;
+  const moveFirst = moving && a.exec !== undefined;
+  const moveAfter = moving && a.exec === undefined;
   const argv = conmonArgv(a);
   // fd 3: sync pipe; fd 4: start pipe (conmon waits on it before forking, and again before an
   // attached exec runs); fd 5: attach pipe (conmon reports that its attach socket listens).
@@ -175,6 +180,8 @@ export async function startConmon(a: ConmonArgs, hooks: StartHooks = {}): Promis
           })();
     exitCode.catch(() => undefined);
     const conmonPid = Number((await readFile(a.conmonPidFile, "utf8")).trim());
+    if (moveAfter && Number.isInteger(conmonPid) && conmonPid > 1)
+      void moveToCgroup(conmonPid, a.cgroupProcs ?? []);
     return { pid, conmonPid, exitCode };
   } catch (err) {
     sync.destroy();
@@ -197,12 +204,17 @@ function killQuietly(pid: number): void {
   }
 }
 
+const madeCgroups = new Set<string>();
+
 /** Writes `pid` into each cgroup.procs file (creating its cgroup); failures only lose the move. */
 async function moveToCgroup(pid: number, procsFiles: string[]): Promise<void> {
   await Promise.all(
     procsFiles.map(async (file) => {
       try {
-        await mkdir(dirname(file), { recursive: true });
+        if (!madeCgroups.has(file)) {
+          await mkdir(dirname(file), { recursive: true });
+          madeCgroups.add(file);
+        }
         await writeFile(file, `${pid}\n`);
       } catch {
         // a read-only or delegated cgroup tree: conmon stays in the server's cgroup

@@ -173,7 +173,7 @@ export async function createContainer<I extends ContainerImage>(
       restartCount: 0,
       manuallyStopped: false,
     };
-    await saveRecord(ctx.deps.root, rec);
+    await Promise.all([dir.value.syncRoot(), saveRecord(ctx.deps.root, rec)]);
     const entry = new ContainerEntry(ctx.deps.root, rec);
     entry.released = true; // it never ran: nothing to take down
     ctx.add(entry);

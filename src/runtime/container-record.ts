@@ -104,11 +104,14 @@ export async function saveRecord(root: string, rec: ContainerRecord): Promise<vo
   await fsyncPath(paths.dir);
 }
 
-/** Creates DATA/containers/<id>/ durably (empty: recovery removes a directory without a record). */
-export async function makeRecordDir(root: string, id: string): Promise<void> {
+/**
+ * Creates DATA/containers/<id>/ (empty: recovery removes a directory without a record). It is
+ * durable once `syncRoot` has run, which may go alongside the first saveRecord.
+ */
+export async function makeRecordDir(root: string, id: string): Promise<{ syncRoot(): Promise<void> }> {
   await mkdirDurable(root);
   await mkdir(new ContainerPaths(root, id).dir, { mode: 0o700 });
-  await fsyncPath(root);
+  return { syncRoot: () => fsyncPath(root) };
 }
 
 export async function removeRecordDir(root: string, id: string): Promise<void> {
