@@ -159,6 +159,8 @@ export async function startApiStack(o: {
       tls: credentials,
       handler,
     });
+    // Legacy discovery names the address clients reach; with port 0 only now is it known.
+    face.serverAddress = new URL(server.url).host;
     const kubeconfig = kubeconfigYaml({
       server: server.url,
       caPem: credentials.caPem,
