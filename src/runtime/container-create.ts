@@ -177,6 +177,12 @@ export async function createContainer<I extends ContainerImage>(
     const entry = new ContainerEntry(ctx.deps.root, rec);
     entry.released = true; // it never ran: nothing to take down
     ctx.add(entry);
+    // Mounted now, in the background: `docker run` sends start right after, and the start
+    // then finds the rootfs ready (mount is idempotent and serialised per snapshot). A failure
+    // here is met again, and reported, by the start.
+    void ctx.deps.rootfs
+      .mount(id)
+      .catch((err: unknown) => ctx.logger.debug({ id, err }, "early rootfs mount failed"));
     ctx.logger.info({ id, name, image: imageRef }, "container created");
     return { Id: id, Warnings: plan.warnings };
   } catch (err) {
