@@ -258,6 +258,19 @@ describe.skipIf(!hasKubectl)("kubectl against skiff server", () => {
       "jsonpath={.spec.replicas}",
     ]);
     expect(replicas.stdout).toBe("4");
+    // With a precondition kubectl reads /scale and PUTs it back (without a Content-Type).
+    await api.kubectlOk(["scale", "deployment", "web", "-n", NS, "--current-replicas=4", "--replicas=5"]);
+    const stale = await api.kubectl([
+      "scale",
+      "deployment",
+      "web",
+      "-n",
+      NS,
+      "--current-replicas=4",
+      "--replicas=6",
+    ]);
+    expect(stale.stderr).toContain("Expected replicas to be 4, was 5");
+    await api.kubectlOk(["scale", "deployment", "web", "-n", NS, "--replicas=4"]);
     const set = await api.kubectlOk(["set", "image", "deployment/web", "web=nginx:1.28", "-n", NS]);
     expect(set.stdout.trim()).toBe("deployment.apps/web image updated");
     await api.kubectlOk(["label", "deployment", "web", "tier=frontend", "-n", NS]);
