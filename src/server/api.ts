@@ -20,6 +20,7 @@ import { applyMergePatch } from "../api/patch/merge-patch.js";
 import { applyStrategicMergePatch } from "../api/patch/strategic-merge.js";
 import { updateManagedFields } from "../api/patch/managed-fields.js";
 import { applyServerSideApply } from "../api/patch/server-side-apply.js";
+import { decodeKubeProtobuf } from "../api/protobuf/decode.js";
 import { ApiRegistry } from "../api/registry/registry.js";
 import { RbacCache } from "../api/registry/rbac-source.js";
 import { builtinCatalog, type ResourceCatalog } from "../api/resources/catalog.js";
@@ -142,6 +143,7 @@ export async function startApiStack(o: {
       registry,
       authenticator,
       authorizer: new RbacAuthorizer(rbacSource),
+      decodeProtobuf: decodeKubeProtobuf,
       tokens: authenticator,
       serverAddress: `${config.listen.host}:${config.listen.port}`,
     };
