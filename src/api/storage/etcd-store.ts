@@ -138,15 +138,15 @@ export class EtcdStore implements Store {
     });
     const stop = new AbortController();
     this.#watches.add(stop);
-    signal.addEventListener("abort", () => stop.abort(), { once: true });
-    stop.signal.addEventListener(
-      "abort",
-      () => {
-        this.#watches.delete(stop);
-        queue.end();
-      },
-      { once: true },
-    );
+    const onAbort = (): void => stop.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    stop.signal.addEventListener("abort", () => queue.end(), { once: true });
+    // However the watch ends (abort, overflow, error, the reader leaving), cancel etcd's watch.
+    queue.onEnd(() => {
+      this.#watches.delete(stop);
+      signal.removeEventListener("abort", onAbort);
+      stop.abort();
+    });
     void this.#client
       .watch()
       .prefix(this.#prefix + prefix)

@@ -84,3 +84,25 @@ describe("SqliteStore", () => {
     }
   });
 });
+
+describe("SqliteStore watchers", () => {
+  it("ends a watcher that falls too far behind instead of holding writers up", async () => {
+    const dir = await tempDir();
+    const store = SqliteStore.open(dir, { compactEveryMs: 0, watcherQueueLimit: 5 });
+    const ac = new AbortController();
+    try {
+      const slow = store.watch("/k/", 0, ac.signal);
+      for (let i = 0; i < 20; i++) await store.create(`/k/${i}`, Buffer.from("x"));
+      await expect(slow[Symbol.asyncIterator]().next()).rejects.toMatchObject({ name: "CompactedError" });
+      // A reader keeping up is unaffected.
+      const fast = store.watch("/k/", await store.currentRevision(), ac.signal);
+      const next = fast[Symbol.asyncIterator]().next();
+      await store.create("/k/late", Buffer.from("y"));
+      expect((await next).value).toMatchObject({ key: "/k/late" });
+    } finally {
+      ac.abort();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -349,14 +349,13 @@ export class SqliteStore implements Store {
       return queue;
     }
     this.#watchers.add(watcher);
-    signal.addEventListener(
-      "abort",
-      () => {
-        this.#watchers.delete(watcher);
-        queue.end();
-      },
-      { once: true },
-    );
+    const onAbort = (): void => queue.end();
+    signal.addEventListener("abort", onAbort, { once: true });
+    // However the watch ends (abort, overflow, the reader leaving, close), stop feeding it.
+    queue.onEnd(() => {
+      this.#watchers.delete(watcher);
+      signal.removeEventListener("abort", onAbort);
+    });
     return queue;
   }
 
@@ -380,8 +379,7 @@ export class SqliteStore implements Store {
   close(): Promise<void> {
     if (this.#batch.length > 0) this.#flush();
     if (this.#timer) clearInterval(this.#timer);
-    for (const w of this.#watchers) w.queue.end();
-    this.#watchers.clear();
+    for (const w of [...this.#watchers]) w.queue.end();
     if (this.#db.open) this.#db.close();
     return Promise.resolve();
   }

@@ -1,6 +1,7 @@
 // The behaviour every Store backend must show (docs/api.md, storage/): one suite, run by each
 // backend's own test file against a fresh instance, as the distribution registry does with its
 // storage drivers.
+import { setMaxListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store, StoreEvent } from "./store.js";
 
@@ -166,12 +167,54 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     it("delivers every change to each of many watchers", async () => {
       const start = await store.currentRevision();
       const ac = new AbortController();
+      setMaxListeners(100, ac.signal); // one signal for 50 watchers is this test's shortcut
       const readers = Array.from({ length: 50 }, () => collect(store.watch("/r/m/", start, ac.signal), 10));
       for (let i = 0; i < 10; i++) await store.create(`/r/m/${i}`, b(String(i)));
       const all = await Promise.all(readers);
       ac.abort();
       for (const got of all)
         expect(got.map((e) => e.key)).toEqual(Array.from({ length: 10 }, (_, i) => `/r/m/${i}`));
+    });
+
+    it("watches started amid concurrent writes miss nothing and repeat nothing", async () => {
+      // Writers run while watchers start from whatever revision is current at the time: each
+      // watcher must see exactly the acknowledged writes after its start, once each, in order.
+      const acked: number[] = [];
+      const ac = new AbortController();
+      const watchers: Array<{ from: number; got: Promise<StoreEvent[]> }> = [];
+      const writes: Promise<void>[] = [];
+      for (let round = 0; round < 10; round++) {
+        for (let i = 0; i < 10; i++) {
+          writes.push(
+            store.create(`/r/cw/${round}-${i}`, b("x")).then((o) => {
+              acked.push(o.modRevision);
+            }),
+          );
+        }
+        const from = await store.currentRevision();
+        watchers.push({ from, got: Promise.resolve([]) });
+        const w = watchers[watchers.length - 1] as { from: number; got: Promise<StoreEvent[]> };
+        const events = store.watch("/r/cw/", from, ac.signal);
+        w.got = (async () => {
+          const seen: StoreEvent[] = [];
+          for await (const ev of events) {
+            seen.push(ev);
+            if (ev.key === "/r/cw/done") break;
+          }
+          return seen;
+        })();
+        await new Promise((r) => setTimeout(r, round % 3));
+      }
+      await Promise.all(writes);
+      await store.create("/r/cw/done", b("end"));
+      const results = await Promise.all(watchers.map((w) => w.got));
+      ac.abort();
+      acked.sort((x, y) => x - y);
+      results.forEach((seen, i) => {
+        const from = (watchers[i] as { from: number }).from;
+        const revs = seen.filter((e) => e.key !== "/r/cw/done").map((e) => e.modRevision);
+        expect(revs).toEqual(acked.filter((r) => r > from));
+      });
     });
 
     it("refuses history older than compaction, for lists and for watches", async () => {
