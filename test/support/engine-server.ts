@@ -27,6 +27,21 @@ export interface EngineServer {
 let serial = 0;
 
 /**
+ * A /24 under 10.200.0.0/13 that no route on this machine uses yet, starting from a spot that
+ * `seed` picks: two test servers on one subnet would send each other's traffic to the wrong
+ * bridge.
+ */
+async function unroutedSubnet(seed: number): Promise<string> {
+  const routes = (await run("ip", ["-4", "route", "show"])).stdout;
+  for (let i = 0; i < 50 * 250; i++) {
+    const k = (seed + i) % (50 * 250);
+    const subnet = `10.${200 + Math.floor(k / 250)}.${k % 250}.0/24`;
+    if (!routes.includes(subnet)) return subnet;
+  }
+  throw new Error("no free 10.200.0.0/13 subnet for a test bridge");
+}
+
+/**
  * Starts `skiff server` with its engine on a temp socket, a temp exec root and its own bridge
  * (name and /24 subnet unique per call, so test files never share IPs).
  */
@@ -35,9 +50,9 @@ export async function startEngineServer(
 ): Promise<EngineServer> {
   const work = await mkdtemp(join(tmpdir(), "skiff-engine-"));
   const socketPath = join(work, "engine.sock");
-  const n = (process.pid % 200) + (serial++ % 50);
+  serial += 1;
   const bridgeName = `skt${process.pid % 10000}x${serial}`;
-  const subnet = `10.${200 + (n % 50)}.${(process.pid + serial * 7) % 250}.0/24`;
+  const subnet = await unroutedSubnet(process.pid + serial * 7919);
   const server = await startSkiffServer({
     mode: "server",
     ...(opts.logLevel === undefined ? {} : { logLevel: opts.logLevel }),
@@ -70,6 +85,8 @@ export async function startEngineServer(
       const list = ids.stdout.split("\n").filter(Boolean);
       if (list.length > 0) await run(docker, ["rm", "-f", ...list], { env: dockerEnv, timeoutMs: 60_000 });
       await server.stop();
+      // The engine keeps its bridge across restarts, as Docker keeps docker0; a test's is removed.
+      await run("ip", ["link", "del", bridgeName]);
       await rm(work, { recursive: true, force: true });
     },
   };
