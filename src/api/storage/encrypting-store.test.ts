@@ -74,6 +74,14 @@ describe("EncryptingStore", () => {
     await inner.close();
   });
 
+  it("creates one key however many openers race for it, and keeps it", async () => {
+    const dir = await temp();
+    const keys = await Promise.all(Array.from({ length: 8 }, () => loadEncryptionKey(dir)));
+    for (const k of keys) expect(k.equals(keys[0] as Buffer)).toBe(true);
+    expect((await loadEncryptionKey(dir)).equals(keys[0] as Buffer)).toBe(true);
+    expect((await readdir(dir)).filter((f) => f.includes(".tmp"))).toEqual([]);
+  });
+
   it("says what --datastore accepts", async () => {
     await expect(openStore("mysql://x", await temp())).rejects.toThrow(
       /unsupported --datastore "mysql:\/\/x"/,

@@ -4,7 +4,7 @@
 // storage key as additional authenticated data (a value copied under another key does not
 // decrypt). Wraps any Store, so both backends get it; the database never sees a secret in clear.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { open, readFile, rename } from "node:fs/promises";
+import { link, open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { fsyncPath, isNotFound } from "../../content/fs-util.js";
 import type { ListOptions, ListResult, Store, StoreEvent, StoredObject } from "./store.js";
@@ -129,7 +129,7 @@ export async function loadEncryptionKey(dir: string): Promise<Buffer> {
     if (!isNotFound(err)) throw err;
   }
   const key = randomBytes(32);
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   const file = await open(tmp, "w", 0o600);
   try {
     await file.writeFile(key);
@@ -137,7 +137,15 @@ export async function loadEncryptionKey(dir: string): Promise<Buffer> {
   } finally {
     await file.close();
   }
-  await rename(tmp, path);
+  // link() refuses to replace: of two servers starting at once, one key wins and both use it.
+  try {
+    await link(tmp, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    return loadEncryptionKey(dir);
+  } finally {
+    await unlink(tmp);
+  }
   await fsyncPath(dir);
   return key;
 }
