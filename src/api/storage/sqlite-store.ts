@@ -42,6 +42,9 @@ const MIGRATIONS: readonly Migration[] = [
       INSERT INTO meta (name, value) VALUES ('compacted', 0);
     `);
   },
+  // Compaction looks up the newest change older than the minimum age; without an index that
+  // is a scan of the whole log (millions of rows after minutes of heavy writing).
+  (db) => db.exec("CREATE INDEX log_at ON log (at)"),
 ];
 
 export interface SqliteStoreOptions {
@@ -168,8 +171,9 @@ export class SqliteStore implements Store {
       ),
       compactTo: db.prepare("DELETE FROM log WHERE rev <= ?"),
       setCompacted: db.prepare("UPDATE meta SET value = ? WHERE name = 'compacted'"),
-      revisionBefore: db.prepare<[number], { rev: number | null }>(
-        "SELECT max(rev) AS rev FROM log WHERE at <= ?",
+      // `at` grows with `rev`: the last old-enough entry in `at` order, found in the index.
+      revisionBefore: db.prepare<[number], { rev: number }>(
+        "SELECT rev FROM log WHERE at <= ? ORDER BY at DESC, rev DESC LIMIT 1",
       ),
     };
     this.#compacted =
