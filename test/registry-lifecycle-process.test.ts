@@ -360,7 +360,15 @@ describe.skipIf(!haveTools)("the registry process", () => {
     try {
       for (const args of [
         ["registry", "serve", "--listen", server.hostPort, "--data-dir", join(dir, "a")],
-        ["server", "--no-engine", "--registry-listen", server.hostPort, "--data-dir", join(dir, "b")],
+        [
+          "server",
+          "--no-engine",
+          "--no-api",
+          "--registry-listen",
+          server.hostPort,
+          "--data-dir",
+          join(dir, "b"),
+        ],
       ]) {
         const result = await run(process.execPath, [SKIFF_BIN, ...args], { timeoutMs: 30_000 });
         expect(result.code, result.stderr).toBe(1);
@@ -409,7 +417,7 @@ describe.skipIf(!haveTools)("the registry process", () => {
 
   it.each([
     ["skiff registry serve", ["registry", "serve", "--listen", "127.0.0.1:0"]],
-    ["skiff server", ["server", "--no-engine", "--registry-listen", "127.0.0.1:0"]],
+    ["skiff server", ["server", "--no-engine", "--no-api", "--registry-listen", "127.0.0.1:0"]],
   ])(
     "%s prints the admin credential once, stores it with mode 0600, and stops cleanly on SIGTERM",
     async (_name, command) => {

@@ -57,6 +57,7 @@ export async function startEngineServer(
     mode: "server",
     ...(opts.logLevel === undefined ? {} : { logLevel: opts.logLevel }),
     args: [
+      "--no-api", // engine tests; a fixed :6443 would also clash between test files
       "--engine-socket",
       socketPath,
       "--exec-root",
