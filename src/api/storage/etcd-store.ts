@@ -24,6 +24,8 @@ export interface EtcdStoreOptions {
 }
 
 const num = (v: string | number | undefined): number => Number(v ?? 0);
+/** Keys read per etcd range request. */
+const LIST_PAGE = 500;
 
 export class EtcdStore implements Store {
   readonly #client: Etcd3;
@@ -64,25 +66,36 @@ export class EtcdStore implements Store {
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     const full = this.#prefix + prefix;
-    const start = opts.startAfter !== undefined ? `${this.#prefix}${opts.startAfter}\0` : full;
-    let res: IRangeResponse;
-    try {
-      res = await this.#client.kv.range({
-        key: Buffer.from(start),
-        range_end: Buffer.from(prefixEnd(full)),
-        ...(opts.limit !== undefined && opts.limit > 0 && { limit: opts.limit }),
-        ...(opts.revision !== undefined && opts.revision > 0 && { revision: opts.revision }),
-      });
-    } catch (err) {
-      if (opts.revision !== undefined && /compacted/.test(String(err))) {
-        throw new CompactedError(opts.revision, opts.revision);
+    const rangeEnd = Buffer.from(prefixEnd(full));
+    const wanted = opts.limit !== undefined && opts.limit > 0 ? opts.limit : Infinity;
+    let start = opts.startAfter !== undefined ? `${this.#prefix}${opts.startAfter}\0` : full;
+    let revision = opts.revision !== undefined && opts.revision > 0 ? opts.revision : 0;
+    const items: StoredObject[] = [];
+    // etcd answers one range in one gRPC message (4 MiB at most by default): a large list is
+    // read in pages, all at the revision of the first, so it is one consistent snapshot.
+    for (;;) {
+      const page = Math.min(wanted - items.length, LIST_PAGE);
+      let res: IRangeResponse;
+      try {
+        res = await this.#client.kv.range({
+          key: Buffer.from(start),
+          range_end: rangeEnd,
+          limit: page,
+          ...(revision > 0 && { revision }),
+        });
+      } catch (err) {
+        if (/compacted/.test(String(err))) throw new CompactedError(revision, revision);
+        throw err;
       }
-      throw err;
+      if (revision === 0) revision = num(res.header.revision);
+      for (const kv of res.kvs) items.push(this.#stored(kv));
+      const remaining = num(res.count) - res.kvs.length;
+      const last = res.kvs[res.kvs.length - 1];
+      if (!res.more || last === undefined || items.length >= wanted) {
+        return { items, revision, more: res.more, remaining };
+      }
+      start = `${last.key.toString()}\0`;
     }
-    const items = res.kvs.map((kv) => this.#stored(kv));
-    const revision =
-      opts.revision !== undefined && opts.revision > 0 ? opts.revision : num(res.header.revision);
-    return { items, revision, more: res.more, remaining: num(res.count) - items.length };
   }
 
   async create(key: string, value: Buffer): Promise<StoredObject> {

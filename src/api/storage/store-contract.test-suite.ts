@@ -107,6 +107,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       expect(page3).toMatchObject({ more: false, remaining: 0 });
     });
 
+    it("lists more than one gRPC message holds (5 MiB) in one consistent answer", async () => {
+      const big = Buffer.alloc(5 * 1024, "x");
+      await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => store.create(`/r/big/${String(i).padStart(4, "0")}`, big)),
+      );
+      const all = await store.list("/r/big/");
+      expect(all.items).toHaveLength(1000);
+      expect(all.more).toBe(false);
+      expect(all.items[999]?.key).toBe("/r/big/0999");
+      const page = await store.list("/r/big/", { limit: 600 });
+      expect(page).toMatchObject({ more: true, remaining: 400 });
+      expect(page.items).toHaveLength(600);
+    }, 30_000);
+
     it("lists as of an older revision: later writes stay invisible to the next pages", async () => {
       for (const k of ["a", "b", "c", "d"]) await store.create(`/r/p/${k}`, b(`${k}1`));
       const page1 = await store.list("/r/p/", { limit: 2 });
