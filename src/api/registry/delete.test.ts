@@ -131,6 +131,15 @@ describe("delete", () => {
     expect(await exists(registry, defs.configmaps, "default", "a")).toBe(true);
   });
 
+  it("refuses to delete the system namespaces, as Kubernetes does", async () => {
+    const { registry } = await newRegistry();
+    await expect(registry.delete(defs.namespaces, undefined, "default", writeOpts())).rejects.toMatchObject({
+      code: 403,
+      message: 'namespaces "default" is forbidden: this namespace may not be deleted',
+    });
+    expect(await exists(registry, defs.namespaces, undefined, "default")).toBe(true);
+  });
+
   it("deleteCollection deletes what the selector picks", async () => {
     const { registry } = await newRegistry();
     await registry.create(defs.configmaps, "default", configMap("a", {}, { x: "1" }), writeOpts());

@@ -1,7 +1,7 @@
 // delete: preconditions, then either mark the object (deletionTimestamp) while finalizers —
 // including the garbage collector's foregroundDeletion/orphan — or a pod's grace period remain,
 // or remove it.
-import { conflict, notFound } from "../errors.js";
+import { ApiError, conflict, notFound } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import type { RegistryContext } from "./context.js";
 import type { ResourceDef } from "./deps.js";
@@ -16,6 +16,8 @@ import { pendingFinalizers } from "./update.js";
 export const FOREGROUND = "foregroundDeletion";
 export const ORPHAN = "orphan";
 const MAX_ATTEMPTS = 10;
+/** Namespaces Kubernetes never lets a client delete. */
+const IMMORTAL_NAMESPACES = new Set(["default", "kube-system", "kube-public"]);
 
 function isNamespace(def: ResourceDef): boolean {
   return def.group === "" && def.resource === "namespaces";
@@ -62,6 +64,13 @@ export async function deleteObject(
   name: string,
   o: WriteOptions & DeleteOptions,
 ): Promise<KubeObject> {
+  if (isNamespace(def) && IMMORTAL_NAMESPACES.has(name)) {
+    // As the real server's NamespaceLifecycle admission: the system namespaces stay.
+    throw new ApiError("Forbidden", `namespaces "${name}" is forbidden: this namespace may not be deleted`, {
+      name,
+      kind: "namespaces",
+    });
+  }
   const key = objectKey(def, namespace, name);
   for (let attempt = 1; ; attempt++) {
     const stored = await ctx.store.get(key);
