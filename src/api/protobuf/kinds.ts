@@ -93,10 +93,17 @@ const HorizontalPodAutoscalerV1: MessageDef = {
   2: msg("spec", () => ({
     1: msg("scaleTargetRef", () => CrossVersionObjectReference),
     2: i32("minReplicas", { pointer: true }),
-    3: i32("maxReplicas"),
+    // No omitempty on maxReplicas and the status counts: JSON shows their zeros.
+    3: i32("maxReplicas", { pointer: true }),
     4: i32("targetCPUUtilizationPercentage", { pointer: true }),
   })),
-  3: status(),
+  3: msg("status", () => ({
+    1: i64("observedGeneration", { pointer: true }),
+    2: field("lastScaleTime", "time"),
+    3: i32("currentReplicas", { pointer: true }),
+    4: i32("desiredReplicas", { pointer: true }),
+    5: i32("currentCPUUtilizationPercentage", { pointer: true }),
+  })),
 };
 
 const PolicyRule: MessageDef = {
