@@ -32,6 +32,9 @@ export function decodeKubeProtobuf(body: Buffer): KubeObject {
     };
     const apiVersion = envelope.typeMeta?.apiVersion ?? "";
     const kind = envelope.typeMeta?.kind ?? "";
+    if (!apiVersion || !kind) {
+      throw badRequest(`Object '${kind ? "apiVersion" : "Kind"}' is missing in the protobuf body`);
+    }
     if (envelope.contentEncoding) {
       throw new ApiError(
         "UnsupportedMediaType",
@@ -42,7 +45,7 @@ export function decodeKubeProtobuf(body: Buffer): KubeObject {
     if (def === undefined) {
       throw new ApiError(
         "UnsupportedMediaType",
-        `the protobuf encoding of ${kind || "this object"} (${apiVersion || "no apiVersion"}) is not supported; send it as application/json`,
+        `the protobuf encoding of ${kind} (${apiVersion}) is not supported; send it as application/json`,
       );
     }
     const raw = Buffer.from(envelope.raw ?? "", "base64");

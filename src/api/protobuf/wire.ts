@@ -96,6 +96,14 @@ function mapEntry(r: Reader, def: FieldDef, depth: number): [string, unknown] {
   return [key, val ?? (typeof def.kind === "function" ? {} : "")];
 }
 
+/** Varint for numbers and booleans, fixed 64-bit for doubles, length-delimited for the rest. */
+function expectedWire(f: FieldDef): number {
+  if (f.map) return WIRE_LENGTH_DELIMITED;
+  if (f.kind === "int32" || f.kind === "int64" || f.kind === "bool") return 0;
+  if (f.kind === "double") return 1;
+  return WIRE_LENGTH_DELIMITED;
+}
+
 /** Reads `length` bytes from `r` as the message `def` describes. */
 export function readMessage(r: Reader, length: number, def: MessageDef, depth = 0): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw new Error("message nested too deeply");
@@ -111,13 +119,17 @@ export function readMessage(r: Reader, length: number, def: MessageDef, depth = 
       r.skipType(wire); // a field this decoder does not know: skipped, as an unknown JSON field would be
       continue;
     }
+    const packed =
+      f.repeated === true && wire === WIRE_LENGTH_DELIMITED && (f.kind === "int32" || f.kind === "int64");
+    if (wire !== expectedWire(f) && !packed) {
+      throw new Error(`field ${f.name || number} has wire type ${wire}, expected ${expectedWire(f)}`);
+    }
     if (f.map) {
       const [k, v] = mapEntry(r, f, depth);
       ((out[f.name] ??= {}) as Record<string, unknown>)[k] = v;
       continue;
     }
-    if (f.repeated && wire === WIRE_LENGTH_DELIMITED && (f.kind === "int32" || f.kind === "int64")) {
-      // packed numbers
+    if (packed) {
       const packedEnd = r.uint32() + r.pos;
       const list = (out[f.name] ??= []) as unknown[];
       while (r.pos < packedEnd) list.push(scalar(r, f.kind));
