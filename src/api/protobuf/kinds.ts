@@ -56,13 +56,21 @@ const ServiceSpec: MessageDef = {
   5: strs("externalIPs"),
   7: str("sessionAffinity"),
   8: str("loadBalancerIP"),
+  9: strs("loadBalancerSourceRanges"),
   10: str("externalName"),
   11: str("externalTrafficPolicy"),
+  12: i32("healthCheckNodePort"),
+  13: bool("publishNotReadyAddresses"),
+  14: msg("sessionAffinityConfig", () => ({
+    1: msg("clientIP", () => ({ 1: i32("timeoutSeconds", { pointer: true }) })),
+  })),
+  17: str("ipFamilyPolicy", { pointer: true }),
   18: strs("clusterIPs"),
   19: strs("ipFamilies"),
-  20: str("ipFamilyPolicy", { pointer: true }),
-  22: str("loadBalancerClass", { pointer: true }),
-  23: str("internalTrafficPolicy", { pointer: true }),
+  20: bool("allocateLoadBalancerNodePorts", { pointer: true }),
+  21: str("loadBalancerClass", { pointer: true }),
+  22: str("internalTrafficPolicy", { pointer: true }),
+  23: str("trafficDistribution", { pointer: true }),
 };
 const Service: MessageDef = { 1: metadata(), 2: msg("spec", () => ServiceSpec), 3: status() };
 const ResourceQuota: MessageDef = {
