@@ -59,10 +59,12 @@ const HTTPGetAction: MessageDef = {
   5: msgs("httpHeaders", () => HTTPHeader),
 };
 const TCPSocketAction: MessageDef = { 1: field("port", "intOrString"), 2: str("host") };
+const GRPCAction: MessageDef = { 1: i32("port"), 2: str("service", { pointer: true }) };
 const ProbeHandler: MessageDef = {
   1: msg("exec", () => ExecAction),
   2: msg("httpGet", () => HTTPGetAction),
   3: msg("tcpSocket", () => TCPSocketAction),
+  4: msg("grpc", () => GRPCAction),
 };
 const Probe: MessageDef = {
   1: inline(() => ProbeHandler),
@@ -73,11 +75,16 @@ const Probe: MessageDef = {
   6: i32("failureThreshold"),
   7: i64("terminationGracePeriodSeconds", { pointer: true }),
 };
-const LifecycleHandler: MessageDef = ProbeHandler;
+const LifecycleHandler: MessageDef = {
+  1: msg("exec", () => ExecAction),
+  2: msg("httpGet", () => HTTPGetAction),
+  3: msg("tcpSocket", () => TCPSocketAction),
+};
 const Lifecycle: MessageDef = {
   1: msg("postStart", () => LifecycleHandler),
   2: msg("preStop", () => LifecycleHandler),
 };
+const SeccompProfile: MessageDef = { 1: str("type"), 2: str("localhostProfile", { pointer: true }) };
 const Capabilities: MessageDef = { 1: strs("add"), 2: strs("drop") };
 const SecurityContext: MessageDef = {
   1: msg("capabilities", () => Capabilities),
@@ -87,6 +94,8 @@ const SecurityContext: MessageDef = {
   6: bool("readOnlyRootFilesystem", { pointer: true }),
   7: bool("allowPrivilegeEscalation", { pointer: true }),
   8: i64("runAsGroup", { pointer: true }),
+  9: str("procMount", { pointer: true }),
+  11: msg("seccompProfile", () => SeccompProfile),
 };
 export const Container: MessageDef = {
   1: str("name"),
@@ -138,8 +147,12 @@ const Volume: MessageDef = { 1: str("name"), 2: inline(() => VolumeSource) };
 const PodSecurityContext: MessageDef = {
   2: i64("runAsUser", { pointer: true }),
   3: bool("runAsNonRoot", { pointer: true }),
+  4: field("supplementalGroups", "int64", { repeated: true }),
   5: i64("fsGroup", { pointer: true }),
   6: i64("runAsGroup", { pointer: true }),
+  7: msgs("sysctls", () => ({ 1: str("name"), 2: str("value") })),
+  9: str("fsGroupChangePolicy", { pointer: true }),
+  10: msg("seccompProfile", () => SeccompProfile),
 };
 const Toleration: MessageDef = {
   1: str("key"),
@@ -147,6 +160,11 @@ const Toleration: MessageDef = {
   3: str("value"),
   4: str("effect"),
   5: i64("tolerationSeconds", { pointer: true }),
+};
+const PodDNSConfig: MessageDef = {
+  1: strs("nameservers"),
+  2: strs("searches"),
+  3: msgs("options", () => ({ 1: str("name"), 2: str("value", { pointer: true }) })),
 };
 export const PodSpec: MessageDef = {
   1: msgs("volumes", () => Volume),
@@ -170,9 +188,17 @@ export const PodSpec: MessageDef = {
   20: msgs("initContainers", () => Container),
   21: bool("automountServiceAccountToken", { pointer: true }),
   22: msgs("tolerations", () => Toleration),
+  23: msgs("hostAliases", () => ({ 1: str("ip"), 2: strs("hostnames") })),
   24: str("priorityClassName"),
   25: i32("priority", { pointer: true }),
+  26: msg("dnsConfig", () => PodDNSConfig),
+  27: bool("shareProcessNamespace", { pointer: true }),
+  28: msgs("readinessGates", () => ({ 1: str("conditionType") })),
+  29: str("runtimeClassName", { pointer: true }),
   30: bool("enableServiceLinks", { pointer: true }),
+  31: str("preemptionPolicy", { pointer: true }),
+  35: bool("setHostnameAsFQDN", { pointer: true }),
+  37: bool("hostUsers", { pointer: true }),
 };
 export const PodTemplateSpec: MessageDef = { 1: metadata(), 2: msg("spec", () => PodSpec) };
 export const Pod: MessageDef = { 1: metadata(), 2: msg("spec", () => PodSpec), 3: msg("status", () => ({})) };
