@@ -118,6 +118,7 @@ export const Container: MessageDef = {
   18: bool("tty"),
   19: msgs("envFrom", () => EnvFromSource),
   20: str("terminationMessagePolicy"),
+  21: msgs("volumeDevices", () => ({ 1: str("name"), 2: str("devicePath") })),
   22: msg("startupProbe", () => Probe),
   24: str("restartPolicy", { pointer: true }),
 };
