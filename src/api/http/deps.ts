@@ -16,25 +16,10 @@ import type { ResourceDef as RegistryResourceDef } from "../registry/deps.js";
 
 export type { DeleteOptions, ListOptions, PatchType, Subresource, UserInfo, WatchOptions, WriteOptions };
 
-export interface TableColumn {
-  name: string;
-  type: string;
-  format?: string;
-  description?: string;
-  priority?: number;
-}
+export type { TableColumn } from "../resources/def.js";
 
-/**
- * resources/ ResourceDef as http/ sees it: what the registry needs (the same objects are passed
- * on to it) plus the discovery and Table parts that http/ reads itself.
- */
-export interface HttpResourceDef extends RegistryResourceDef {
-  singular: string;
-  shortNames: string[];
-  categories: string[];
-  verbs: string[];
-  table: { columns: TableColumn[]; cells(obj: KubeObject, now: Date): unknown[] };
-}
+/** resources/ ResourceDef: what the registry needs plus the discovery and Table parts http/ reads. */
+export type HttpResourceDef = RegistryResourceDef;
 
 export interface HttpCatalog {
   all(): HttpResourceDef[];
