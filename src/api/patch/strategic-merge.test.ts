@@ -1,39 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../errors.js";
 import { deploymentSchema } from "./fixtures.js";
+import { deployment, failure, smp } from "./smp.test-util.js";
 import { applyStrategicMergePatch } from "./strategic-merge.js";
-
-function deployment(containers: unknown[], extra: Record<string, unknown> = {}) {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "web", namespace: "default", labels: { app: "web" } },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: "web" } },
-      template: { metadata: { labels: { app: "web" } }, spec: { containers, ...extra } },
-    },
-  };
-}
-
-type Deploy = ReturnType<typeof deployment> & {
-  spec: Record<string, unknown> & {
-    template: { metadata: Record<string, unknown>; spec: Record<string, unknown> };
-  };
-};
-
-const smp = (doc: unknown, patch: unknown) =>
-  applyStrategicMergePatch(doc, patch, deploymentSchema) as Deploy;
-
-function failure(doc: unknown, patch: unknown): ApiError {
-  try {
-    smp(doc, patch);
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error("the patch applied");
-}
 
 describe("applyStrategicMergePatch: what kubectl sends", () => {
   it("kubectl set image: merges the container by name and keeps its other fields", () => {
