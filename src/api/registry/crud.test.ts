@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import { configMap, defs, deployment, newRegistry, ns, writeOpts } from "./registry.test-util.js";
+import { dropField } from "./write-common.js";
 
 async function rejects(p: Promise<unknown>): Promise<ApiError> {
   const err = await p.then(
@@ -76,8 +77,29 @@ describe("create", () => {
       'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "dataa"',
     ]);
     const warnings: string[] = [];
-    await registry.create(defs.configmaps, "default", typo, writeOpts({ fieldValidation: "Warn", warnings }));
+    const warned = await registry.create(
+      defs.configmaps,
+      "default",
+      typo,
+      writeOpts({ fieldValidation: "Warn", warnings }),
+    );
     expect(warnings).toEqual(['unknown field "dataa"']);
+    expect(warned).not.toHaveProperty("dataa"); // dropped, as the real decoder does
+    const ignored = await registry.create(
+      defs.configmaps,
+      "default",
+      { ...configMap("i"), dataa: {} } as KubeObject,
+      writeOpts({ fieldValidation: "Ignore" }),
+    );
+    expect(ignored).not.toHaveProperty("dataa");
+    expect(await registry.get(defs.configmaps, "default", "i")).not.toHaveProperty("dataa");
+  });
+
+  it("drops unknown fields deep in lists by their paths", () => {
+    const obj = { spec: { containers: [{ name: "a", imagee: "x" }, { name: "b" }] } };
+    dropField(obj, ".spec.containers[0].imagee");
+    dropField(obj, ".spec.missing[3].x");
+    expect(obj).toEqual({ spec: { containers: [{ name: "a" }, { name: "b" }] } });
   });
 
   it("dry-run answers the would-be object without storing it", async () => {

@@ -10,10 +10,12 @@ import type { WriteOptions } from "./options.js";
 /** The manager recorded in managedFields when the caller names none. */
 export const DEFAULT_MANAGER = "skiff";
 
-/** fieldValidation for unknown fields: Strict rejects, Warn adds warnings, Ignore passes. */
+/**
+ * fieldValidation for unknown fields: Strict rejects; Warn drops them and warns; Ignore drops
+ * them silently — as the real server's decoder does, so nothing unknown is ever stored.
+ */
 export function checkUnknownFields(def: ResourceDef, obj: KubeObject, o: WriteOptions): void {
   const mode = o.fieldValidation ?? "Warn";
-  if (mode === "Ignore") return;
   const unknown = def.unknownFields(obj);
   if (unknown.length === 0) return;
   // Kubernetes names fields without a leading dot: `unknown field "spec.foo"`.
@@ -23,7 +25,23 @@ export function checkUnknownFields(def: ResourceDef, obj: KubeObject, o: WriteOp
       `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${texts.join(", ")}`,
     );
   }
-  o.warnings?.push(...texts);
+  // Deepest first, so that removing an item's field never shifts a later path.
+  for (const path of [...unknown].reverse()) dropField(obj, path);
+  if (mode === "Warn") o.warnings?.push(...texts);
+}
+
+/** Deletes the field at `path` (`.spec.template.spec.containers[0].imagee`) if it is there. */
+export function dropField(obj: unknown, path: string): void {
+  const steps = [...path.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)].map((m) => m[1] ?? Number(m[2]));
+  let at: unknown = obj;
+  for (const step of steps.slice(0, -1)) {
+    if (at === null || typeof at !== "object") return;
+    at = (at as Record<string | number, unknown>)[step];
+  }
+  const last = steps[steps.length - 1];
+  if (last !== undefined && at !== null && typeof at === "object" && !Array.isArray(at)) {
+    delete (at as Record<string | number, unknown>)[last];
+  }
 }
 
 /** Defaults then validates in place; Invalid (422) with the kind's field causes. */
