@@ -192,3 +192,44 @@ export const serviceSchema: PatchSchema = {
     },
   },
 };
+
+/** kubectl apply's patch for an edited two-container Deployment: every SMP directive at once (kubectl-wire §8.1). */
+export const everyDirectivePatch = {
+  metadata: {
+    "$deleteFromPrimitiveList/finalizers": ["example.com/a"],
+    "$setElementOrder/finalizers": ["example.com/b"],
+    annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}\n" },
+    labels: { tier: null },
+  },
+  spec: {
+    strategy: { $retainKeys: ["type"], rollingUpdate: null, type: "Recreate" },
+    template: {
+      spec: {
+        "$setElementOrder/containers": [{ name: "main" }],
+        "$setElementOrder/volumes": [{ name: "cfg" }],
+        containers: [
+          {
+            "$setElementOrder/env": [{ name: "B" }, { name: "A" }, { name: "C" }],
+            "$setElementOrder/ports": [{ containerPort: 443 }],
+            "$setElementOrder/volumeMounts": [{ mountPath: "/etc/cfg" }],
+            env: [{ name: "C", value: "3" }],
+            image: "nginx:1.26",
+            name: "main",
+            ports: [{ $patch: "delete", containerPort: 80 }],
+            volumeMounts: [{ $patch: "delete", mountPath: "/tmp" }],
+          },
+          { $patch: "delete", name: "sidecar" },
+        ],
+        volumes: [
+          {
+            $retainKeys: ["name", "secret"],
+            configMap: null,
+            name: "cfg",
+            secret: { secretName: "app-sec" },
+          },
+          { $patch: "delete", name: "scratch" },
+        ],
+      },
+    },
+  },
+};

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { requireTool } from "../../../test/support/tools.js";
 import { deploymentDef } from "../resources/apps-deployment.js";
 import { serviceDef } from "../resources/core-service.js";
-import { deploymentSchema, serviceSchema } from "./fixtures.js";
+import { deploymentSchema, everyDirectivePatch, serviceSchema } from "./fixtures.js";
 import { kubectlLocal } from "./kubectl-local.test-util.js";
 import type { PatchSchema } from "./schema.js";
 import { ApiError } from "../errors.js";
@@ -239,45 +239,7 @@ describe.skipIf(!hasKubectl)("applyStrategicMergePatch agrees with kubectl patch
       },
       { finalizers: ["example.com/a", "example.com/b"], labels: { app: "web", tier: "front" } },
     );
-    const patch = {
-      metadata: {
-        "$deleteFromPrimitiveList/finalizers": ["example.com/a"],
-        "$setElementOrder/finalizers": ["example.com/b"],
-        annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}\n" },
-        labels: { tier: null },
-      },
-      spec: {
-        strategy: { $retainKeys: ["type"], rollingUpdate: null, type: "Recreate" },
-        template: {
-          spec: {
-            "$setElementOrder/containers": [{ name: "main" }],
-            "$setElementOrder/volumes": [{ name: "cfg" }],
-            containers: [
-              {
-                "$setElementOrder/env": [{ name: "B" }, { name: "A" }, { name: "C" }],
-                "$setElementOrder/ports": [{ containerPort: 443 }],
-                "$setElementOrder/volumeMounts": [{ mountPath: "/etc/cfg" }],
-                env: [{ name: "C", value: "3" }],
-                image: "nginx:1.26",
-                name: "main",
-                ports: [{ $patch: "delete", containerPort: 80 }],
-                volumeMounts: [{ $patch: "delete", mountPath: "/tmp" }],
-              },
-              { $patch: "delete", name: "sidecar" },
-            ],
-            volumes: [
-              {
-                $retainKeys: ["name", "secret"],
-                configMap: null,
-                name: "cfg",
-                secret: { secretName: "app-sec" },
-              },
-              { $patch: "delete", name: "scratch" },
-            ],
-          },
-        },
-      },
-    };
+    const patch = everyDirectivePatch;
     const theirs = await kubectlPatch(live, patch);
     expect(applyStrategicMergePatch(live, patch, deploymentSchema)).toEqual(theirs);
     expect(applyStrategicMergePatch(live, patch, deploymentDef.patchSchema)).toEqual(theirs);

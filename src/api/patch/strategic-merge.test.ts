@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deploymentSchema } from "./fixtures.js";
+import { deploymentSchema, everyDirectivePatch } from "./fixtures.js";
 import { deployment, failure, smp } from "./smp.test-util.js";
 import { applyStrategicMergePatch } from "./strategic-merge.js";
 
@@ -108,45 +108,7 @@ describe("applyStrategicMergePatch: what kubectl sends", () => {
         },
       },
     };
-    const patch = {
-      metadata: {
-        "$deleteFromPrimitiveList/finalizers": ["example.com/a"],
-        "$setElementOrder/finalizers": ["example.com/b"],
-        annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}\n" },
-        labels: { tier: null },
-      },
-      spec: {
-        strategy: { $retainKeys: ["type"], rollingUpdate: null, type: "Recreate" },
-        template: {
-          spec: {
-            "$setElementOrder/containers": [{ name: "main" }],
-            "$setElementOrder/volumes": [{ name: "cfg" }],
-            containers: [
-              {
-                "$setElementOrder/env": [{ name: "B" }, { name: "A" }, { name: "C" }],
-                "$setElementOrder/ports": [{ containerPort: 443 }],
-                "$setElementOrder/volumeMounts": [{ mountPath: "/etc/cfg" }],
-                env: [{ name: "C", value: "3" }],
-                image: "nginx:1.26",
-                name: "main",
-                ports: [{ $patch: "delete", containerPort: 80 }],
-                volumeMounts: [{ $patch: "delete", mountPath: "/tmp" }],
-              },
-              { $patch: "delete", name: "sidecar" },
-            ],
-            volumes: [
-              {
-                $retainKeys: ["name", "secret"],
-                configMap: null,
-                name: "cfg",
-                secret: { secretName: "app-sec" },
-              },
-              { $patch: "delete", name: "scratch" },
-            ],
-          },
-        },
-      },
-    };
+    const patch = everyDirectivePatch;
     const out = applyStrategicMergePatch(live, patch, deploymentSchema);
     expect(out).toEqual({
       apiVersion: "apps/v1",
