@@ -1,11 +1,14 @@
 // Fixtures for the runtime tests: a busybox root filesystem (the host's static busybox and its
 // applet links) and the directories and spec of one container.
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, readdir, rmdir, symlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rm, rmdir, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { findTool, runOk } from "./support/tools.js";
 import { buildSpec, readHostRlimits } from "../src/runtime/spec.js";
-import type { CreateOptions } from "../src/runtime/runtime.js";
+import { Runtime, type CreateOptions } from "../src/runtime/runtime.js";
 
 /**
  * Whether this process may run containers (root). Like requireTool: in CI (CI=true) a missing
@@ -92,4 +95,54 @@ export async function removeCgroupParent(name: string): Promise<void> {
     ...(await readdir("/sys/fs/cgroup").catch(() => [])).map((d) => join("/sys/fs/cgroup", d)),
   ];
   for (const root of roots) await rmdir(join(root, name)).catch(() => undefined);
+}
+
+export interface RuntimeSuite {
+  /** The Runtime under test (set in beforeAll). */
+  readonly runtime: Runtime;
+  /** The suite's temp directory. */
+  readonly base: string;
+  /** A busybox root filesystem shared by the suite's containers. */
+  readonly rootfs: string;
+  /** A new container fixture, deleted (force) after the suite. */
+  fixture(args: string[], o?: { tty?: boolean; stdin?: boolean; memoryBytes?: number }): Fixture;
+}
+
+/**
+ * Sets up a describe block of runtime tests: a temp dir, a busybox rootfs, a Runtime and a
+ * cgroup parent of its own, all removed (with the containers made by `fixture`) afterwards.
+ */
+export function runtimeSuite(): RuntimeSuite {
+  let base = "";
+  let rootfs = "";
+  let runtime: Runtime | undefined;
+  const created: Fixture[] = [];
+  const cgroupParent = testCgroupParent();
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), "skiff-rt-"));
+    rootfs = await makeBusyboxRootfs(join(base, "rootfs"));
+    runtime = new Runtime({ execRoot: join(base, "exec"), logger: pino({ level: "silent" }) });
+  });
+  afterAll(async () => {
+    for (const f of created) await runtime?.delete(f.id, { force: true }).catch(() => undefined);
+    await removeCgroupParent(cgroupParent);
+    if (base !== "") await rm(base, { recursive: true, force: true });
+  });
+  return {
+    get runtime() {
+      if (runtime === undefined) throw new Error("runtimeSuite: used before beforeAll");
+      return runtime;
+    },
+    get base() {
+      return base;
+    },
+    get rootfs() {
+      return rootfs;
+    },
+    fixture(args, o = {}) {
+      const f = containerFixture(base, rootfs, args, { ...o, cgroupParent });
+      created.push(f);
+      return f;
+    },
+  };
 }

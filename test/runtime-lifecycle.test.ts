@@ -1,53 +1,21 @@
 // Runtime (conmon + runc) against real containers: a busybox rootfs made from the host's static
 // busybox, create/start/wait with exit codes and logs, kill, state, delete, a new Runtime after a
 // "server restart", OOM kills, and the latency of a `true` container.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
 import { requireTool } from "./support/tools.js";
 import { Runtime } from "../src/runtime/runtime.js";
 import { readLogs, type LogEntry } from "../src/runtime/logs.js";
 import { buildSpec, readHostRlimits } from "../src/runtime/spec.js";
-import {
-  makeBusyboxRootfs,
-  containerFixture,
-  removeCgroupParent,
-  requireRoot,
-  testCgroupParent,
-  type Fixture,
-} from "./runtime-fixture.js";
+import { requireRoot, runtimeSuite } from "./runtime-fixture.js";
 
 const ready = requireTool("runc") && requireTool("conmon") && requireTool("busybox") && requireRoot();
 
 describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
-  let base: string;
-  let rootfs: string;
-  let runtime: Runtime;
-  const created: Fixture[] = [];
-  const cgroupParent = testCgroupParent();
-
-  beforeAll(async () => {
-    base = await mkdtemp(join(tmpdir(), "skiff-rt-"));
-    rootfs = await makeBusyboxRootfs(join(base, "rootfs"));
-    runtime = new Runtime({ execRoot: join(base, "exec"), logger: pino({ level: "silent" }) });
-  });
-
-  afterAll(async () => {
-    for (const f of created) await runtime.delete(f.id, { force: true }).catch(() => undefined);
-    await removeCgroupParent(cgroupParent);
-    await rm(base, { recursive: true, force: true });
-  });
-
-  function fixture(
-    args: string[],
-    o: { tty?: boolean; stdin?: boolean; memoryBytes?: number } = {},
-  ): Fixture {
-    const f = containerFixture(base, rootfs, args, { ...o, cgroupParent });
-    created.push(f);
-    return f;
-  }
+  const suite = runtimeSuite();
+  const fixture = suite.fixture;
 
   async function collect(path: string): Promise<LogEntry[]> {
     const out: LogEntry[] = [];
@@ -57,38 +25,38 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
 
   it("runs a container to its exit code, with stdout and stderr in the log", async () => {
     const f = fixture(["sh", "-c", "echo hello; echo err >&2; exit 3"]);
-    const { pid } = await runtime.create(f.id, f.create);
+    const { pid } = await suite.runtime.create(f.id, f.create);
     expect(pid).toBeGreaterThan(1);
-    expect((await runtime.state(f.id))?.status).toBe("created");
-    await runtime.start(f.id);
-    const exit = await runtime.waitExit(f.create.exitDir, f.id, undefined, {
+    expect((await suite.runtime.state(f.id))?.status).toBe("created");
+    await suite.runtime.start(f.id);
+    const exit = await suite.runtime.waitExit(f.create.exitDir, f.id, undefined, {
       persistDir: f.create.persistDir,
     });
     expect(exit.exitCode).toBe(3);
     expect(exit.oomKilled).toBe(false);
     expect(exit.finishedAt.getTime()).toBeLessThanOrEqual(Date.now());
-    expect((await runtime.state(f.id))?.status).toBe("stopped");
+    expect((await suite.runtime.state(f.id))?.status).toBe("stopped");
     const logs = await collect(f.create.logPath);
     expect(logs.map((e) => [e.stream, e.line.toString()])).toEqual([
       ["stdout", "hello\n"],
       ["stderr", "err\n"],
     ]);
-    await runtime.delete(f.id, { force: false });
-    expect(await runtime.state(f.id)).toBeUndefined();
+    await suite.runtime.delete(f.id, { force: false });
+    expect(await suite.runtime.state(f.id)).toBeUndefined();
   });
 
   it("runs under the seccomp filter, as an unprivileged user when asked", async () => {
     const f = fixture(["sh", "-c", "grep ^Seccomp: /proc/self/status; id -u; id -g"]);
     f.create.spec.process.user = { uid: 1000, gid: 1000, additionalGids: [50] };
-    await runtime.create(f.id, f.create);
-    await runtime.start(f.id);
-    expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
+    await suite.runtime.create(f.id, f.create);
+    await suite.runtime.start(f.id);
+    expect((await suite.runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
     const out = (await collect(f.create.logPath)).map((e) => e.line.toString()).join("");
     expect(out).toMatch(/^Seccomp:\s+2\n1000\n1000\n$/);
   });
 
   it("honours a read-only rootfs, bind mounts, tmpfs, hostname and the host's network", async () => {
-    const shared = join(base, `shared-${Date.now()}`);
+    const shared = join(suite.base, `shared-${Date.now()}`);
     await mkdir(shared);
     await writeFile(join(shared, "in.txt"), "from host\n");
     const f = fixture([
@@ -105,7 +73,7 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
       ].join("; "),
     ]);
     f.create.spec = buildSpec({
-      rootfs,
+      rootfs: suite.rootfs,
       readonlyRootfs: true,
       args: f.create.spec.process.args,
       env: f.create.spec.process.env,
@@ -120,9 +88,9 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
       cgroupsPath: f.create.spec.linux.cgroupsPath,
       hostRlimits: readHostRlimits(),
     });
-    await runtime.create(f.id, f.create);
-    await runtime.start(f.id);
-    expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
+    await suite.runtime.create(f.id, f.create);
+    await suite.runtime.start(f.id);
+    expect((await suite.runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
     const out = (await collect(f.create.logPath)).map((e) => e.line.toString()).join("");
     expect(out).toBe("from host\ntmpfs-ok\nskiffhost\nsys-ok\n");
     expect(await readFile(join(shared, "out.txt"), "utf8")).toBe("written\n");
@@ -132,8 +100,8 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
     const f = fixture(["/no/such/binary"]);
     let error: unknown;
     try {
-      await runtime.create(f.id, f.create);
-      await runtime.start(f.id);
+      await suite.runtime.create(f.id, f.create);
+      await suite.runtime.start(f.id);
     } catch (err) {
       error = err;
     }
@@ -143,41 +111,41 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
   it("runs the same container again after delete: the log is appended, the old exit is not reused", async () => {
     const f = fixture(["sh", "-c", "echo run; exit 2"]);
     for (let i = 0; i < 2; i++) {
-      await runtime.create(f.id, f.create);
-      await runtime.start(f.id);
-      expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(2);
-      await runtime.delete(f.id, { force: false });
+      await suite.runtime.create(f.id, f.create);
+      await suite.runtime.start(f.id);
+      expect((await suite.runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(2);
+      await suite.runtime.delete(f.id, { force: false });
     }
     expect((await collect(f.create.logPath)).map((e) => e.line.toString())).toEqual(["run\n", "run\n"]);
   });
 
   it("kills with SIGTERM and SIGKILL; exit codes are 128+signal", async () => {
     const term = fixture(["sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done"]);
-    await runtime.create(term.id, term.create);
-    await runtime.start(term.id);
-    expect((await runtime.state(term.id))?.status).toBe("running");
+    await suite.runtime.create(term.id, term.create);
+    await suite.runtime.start(term.id);
+    expect((await suite.runtime.state(term.id))?.status).toBe("running");
     await new Promise((r) => setTimeout(r, 200)); // let sh install its trap
-    await runtime.kill(term.id, "SIGTERM");
-    expect((await runtime.waitExit(term.create.exitDir, term.id)).exitCode).toBe(7);
+    await suite.runtime.kill(term.id, "SIGTERM");
+    expect((await suite.runtime.waitExit(term.create.exitDir, term.id)).exitCode).toBe(7);
 
     const kill = fixture(["sleep", "1000"]);
-    await runtime.create(kill.id, kill.create);
-    await runtime.start(kill.id);
-    await runtime.kill(kill.id, "KILL", { all: true });
-    expect((await runtime.waitExit(kill.create.exitDir, kill.id)).exitCode).toBe(137);
+    await suite.runtime.create(kill.id, kill.create);
+    await suite.runtime.start(kill.id);
+    await suite.runtime.kill(kill.id, "KILL", { all: true });
+    expect((await suite.runtime.waitExit(kill.create.exitDir, kill.id)).exitCode).toBe(137);
   });
 
   it("lets a new Runtime (after a server restart) wait for, exec in and kill a container", async () => {
     const f = fixture(["sleep", "1000"]);
-    await runtime.create(f.id, f.create);
-    await runtime.start(f.id);
-    const again = new Runtime({ execRoot: runtime.execRoot, logger: pino({ level: "silent" }) });
+    await suite.runtime.create(f.id, f.create);
+    await suite.runtime.start(f.id);
+    const again = new Runtime({ execRoot: suite.runtime.execRoot, logger: pino({ level: "silent" }) });
     expect((await again.state(f.id))?.status).toBe("running");
     const exec = await again.exec(f.id, {
       process: { ...f.create.spec.process, args: ["sh", "-c", "echo from-exec; exit 4"], terminal: false },
       tty: false,
       stdin: false,
-      execDir: join(base, `exec-${f.id}`),
+      execDir: join(suite.base, `exec-${f.id}`),
     });
     const chunks: Buffer[] = [];
     exec.stream?.on("data", (_s, d) => chunks.push(d));
@@ -191,52 +159,54 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
 
   it("ends the wait with 255 when conmon dies without writing the exit file", async () => {
     const f = fixture(["sleep", "1000"]);
-    await runtime.create(f.id, f.create);
-    await runtime.start(f.id);
-    const conmonPid = await runtime.conmonPid(f.create.bundleDir);
+    await suite.runtime.create(f.id, f.create);
+    await suite.runtime.start(f.id);
+    const conmonPid = await suite.runtime.conmonPid(f.create.bundleDir);
     expect(conmonPid).toBeGreaterThan(1);
     process.kill(conmonPid ?? 0, "SIGKILL");
-    const exit = await runtime.waitExit(f.create.exitDir, f.id, undefined, { bundleDir: f.create.bundleDir });
+    const exit = await suite.runtime.waitExit(f.create.exitDir, f.id, undefined, {
+      bundleDir: f.create.bundleDir,
+    });
     expect(exit.exitCode).toBe(255);
-    await runtime.delete(f.id, { force: true });
+    await suite.runtime.delete(f.id, { force: true });
   });
 
   it("pauses and resumes", async () => {
     const f = fixture(["sleep", "1000"]);
-    await runtime.create(f.id, f.create);
-    await runtime.start(f.id);
-    await runtime.pause(f.id);
-    expect((await runtime.state(f.id))?.status).toBe("paused");
-    await runtime.resume(f.id);
-    expect((await runtime.state(f.id))?.status).toBe("running");
-    await runtime.kill(f.id, "9");
-    expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(137);
+    await suite.runtime.create(f.id, f.create);
+    await suite.runtime.start(f.id);
+    await suite.runtime.pause(f.id);
+    expect((await suite.runtime.state(f.id))?.status).toBe("paused");
+    await suite.runtime.resume(f.id);
+    expect((await suite.runtime.state(f.id))?.status).toBe("running");
+    await suite.runtime.kill(f.id, "9");
+    expect((await suite.runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(137);
   });
 
   it("fails an exec of a missing command with runc's message", async () => {
     const f = fixture(["sleep", "1000"]);
-    await runtime.create(f.id, f.create);
-    await runtime.start(f.id);
-    const execDir = join(base, `exec-missing-${f.id}`);
+    await suite.runtime.create(f.id, f.create);
+    await suite.runtime.start(f.id);
+    const execDir = join(suite.base, `exec-missing-${f.id}`);
     await expect(
-      runtime.exec(f.id, {
+      suite.runtime.exec(f.id, {
         process: { ...f.create.spec.process, args: ["no-such-command"] },
         tty: false,
         stdin: false,
         execDir,
       }),
     ).rejects.toThrow(/executable file not found in \$PATH/);
-    await runtime.kill(f.id, "KILL");
-    await runtime.waitExit(f.create.exitDir, f.id);
+    await suite.runtime.kill(f.id, "KILL");
+    await suite.runtime.waitExit(f.create.exitDir, f.id);
   });
 
   it("reports an OOM kill when the container exceeds its memory limit", async () => {
     const f = fixture(["sh", "-c", "head -c 200m /dev/zero | tail > /dev/null"], {
       memoryBytes: 32 * 1024 * 1024,
     });
-    await runtime.create(f.id, f.create);
-    await runtime.start(f.id);
-    const exit = await runtime.waitExit(f.create.exitDir, f.id, undefined, {
+    await suite.runtime.create(f.id, f.create);
+    await suite.runtime.start(f.id);
+    const exit = await suite.runtime.waitExit(f.create.exitDir, f.id, undefined, {
       persistDir: f.create.persistDir,
     });
     expect(exit.oomKilled).toBe(true);
@@ -248,10 +218,10 @@ describe.skipIf(!ready)("Runtime lifecycle (runc + conmon)", () => {
     for (let i = 0; i < 5; i++) {
       const f = fixture(["true"]);
       const t0 = performance.now();
-      await runtime.create(f.id, f.create);
-      await runtime.start(f.id);
-      const exit = await runtime.waitExit(f.create.exitDir, f.id);
-      await runtime.delete(f.id, { force: false });
+      await suite.runtime.create(f.id, f.create);
+      await suite.runtime.start(f.id);
+      const exit = await suite.runtime.waitExit(f.create.exitDir, f.id);
+      await suite.runtime.delete(f.id, { force: false });
       times.push(performance.now() - t0);
       expect(exit.exitCode).toBe(0);
     }

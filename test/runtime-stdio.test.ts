@@ -1,20 +1,11 @@
 // Runtime stdio and introspection against real containers: attach before start, stdin through
 // attach (pipe and TTY), closing stdin, pty resize, exec with a TTY, stats and top.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { pino } from "pino";
 import { requireTool } from "./support/tools.js";
 import { Runtime, readLogs, readStats, type AttachStream } from "../src/runtime/runtime.js";
-import {
-  makeBusyboxRootfs,
-  containerFixture,
-  removeCgroupParent,
-  requireRoot,
-  testCgroupParent,
-  type Fixture,
-} from "./runtime-fixture.js";
+import { requireRoot, runtimeSuite } from "./runtime-fixture.js";
 
 const ready = requireTool("runc") && requireTool("conmon") && requireTool("busybox") && requireRoot();
 
@@ -36,47 +27,26 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 }
 
 describe.skipIf(!ready)("Runtime stdio, exec, stats and top", () => {
-  let base: string;
-  let rootfs: string;
-  let runtime: Runtime;
-  const created: Fixture[] = [];
-  const cgroupParent = testCgroupParent();
-
-  beforeAll(async () => {
-    base = await mkdtemp(join(tmpdir(), "skiff-rt-"));
-    rootfs = await makeBusyboxRootfs(join(base, "rootfs"));
-    runtime = new Runtime({ execRoot: join(base, "exec"), logger: pino({ level: "silent" }) });
-  });
-
-  afterAll(async () => {
-    for (const f of created) await runtime.delete(f.id, { force: true }).catch(() => undefined);
-    await removeCgroupParent(cgroupParent);
-    await rm(base, { recursive: true, force: true });
-  });
-
-  function fixture(args: string[], o: { tty?: boolean; stdin?: boolean } = {}): Fixture {
-    const f = containerFixture(base, rootfs, args, { ...o, cgroupParent });
-    created.push(f);
-    return f;
-  }
+  const suite = runtimeSuite();
+  const fixture = suite.fixture;
 
   it("attached before start, gets stdout and stderr apart, then close", async () => {
     const f = fixture(["sh", "-c", "echo out; echo err >&2"]);
-    await runtime.create(f.id, f.create);
-    const stream = await runtime.attach(f.create.bundleDir);
+    await suite.runtime.create(f.id, f.create);
+    const stream = await suite.runtime.attach(f.create.bundleDir);
     const rec = record(stream);
-    await runtime.start(f.id);
+    await suite.runtime.start(f.id);
     await rec.closed;
     expect(rec.out()).toBe("out\n");
     expect(rec.err()).toBe("err\n");
-    expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
+    expect((await suite.runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
   });
 
   it("follows a running container's log until it exits, from a new Runtime too", async () => {
     const f = fixture(["sh", "-c", "for i in 1 2 3; do echo line$i; sleep 0.2; done; echo bye >&2"]);
-    await runtime.create(f.id, f.create);
-    await runtime.start(f.id);
-    const again = new Runtime({ execRoot: runtime.execRoot, logger: pino({ level: "silent" }) });
+    await suite.runtime.create(f.id, f.create);
+    await suite.runtime.start(f.id);
+    const again = new Runtime({ execRoot: suite.runtime.execRoot, logger: pino({ level: "silent" }) });
     const attached = record(await again.attach(f.create.bundleDir));
     const exited = again.waitExit(f.create.exitDir, f.id);
     const lines: string[] = [];
@@ -90,26 +60,26 @@ describe.skipIf(!ready)("Runtime stdio, exec, stats and top", () => {
 
   it("passes stdin through attach; closing stdin ends the container's input", async () => {
     const f = fixture(["sh", "-c", "read line; echo got:$line; cat; echo done"], { stdin: true });
-    await runtime.create(f.id, { ...f.create, leaveStdinOpen: false });
-    const stream = await runtime.attach(f.create.bundleDir);
+    await suite.runtime.create(f.id, { ...f.create, leaveStdinOpen: false });
+    const stream = await suite.runtime.attach(f.create.bundleDir);
     const rec = record(stream);
-    await runtime.start(f.id);
+    await suite.runtime.start(f.id);
     stream.write(Buffer.from("hello\n"));
     await until(() => rec.out().includes("got:hello"));
     stream.write(Buffer.from("more\n"));
     stream.closeStdin();
     await rec.closed;
     expect(rec.out()).toBe("got:hello\nmore\ndone\n");
-    expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
+    expect((await suite.runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(0);
   });
 
   it("runs a TTY container that answers input and follows resizes", async () => {
     const f = fixture(["sh"], { tty: true, stdin: true });
-    await runtime.create(f.id, f.create);
-    const stream = await runtime.attach(f.create.bundleDir);
+    await suite.runtime.create(f.id, f.create);
+    const stream = await suite.runtime.attach(f.create.bundleDir);
     const rec = record(stream);
-    await runtime.start(f.id);
-    await runtime.resize(f.create.bundleDir, { height: 33, width: 101 });
+    await suite.runtime.start(f.id);
+    await suite.runtime.resize(f.create.bundleDir, { height: 33, width: 101 });
     stream.write(Buffer.from("stty size; tty; echo $((6*7))\n"));
     await until(() => rec.out().includes("42"));
     const out = rec.out();
@@ -117,32 +87,32 @@ describe.skipIf(!ready)("Runtime stdio, exec, stats and top", () => {
     expect(out).toContain("/dev/pts/0");
     expect(rec.err()).toBe(""); // a TTY has one stream
     stream.write(Buffer.from("exit 5\n"));
-    expect((await runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(5);
+    expect((await suite.runtime.waitExit(f.create.exitDir, f.id)).exitCode).toBe(5);
   });
 
   it("execs with a TTY and with stdin; reports top and stats", async () => {
     const f = fixture(["sh", "-c", "while true; do sleep 1; done"]);
-    await runtime.create(f.id, f.create);
-    await runtime.start(f.id);
+    await suite.runtime.create(f.id, f.create);
+    await suite.runtime.start(f.id);
 
-    const tty = await runtime.exec(f.id, {
+    const tty = await suite.runtime.exec(f.id, {
       process: { ...f.create.spec.process, terminal: true, args: ["sh"] },
       tty: true,
       stdin: true,
-      execDir: join(base, `exec-tty-${f.id}`),
+      execDir: join(suite.base, `exec-tty-${f.id}`),
     });
     const ttyRec = record(tty.stream as AttachStream);
-    await runtime.resize(tty.execDir, { height: 20, width: 70 });
+    await suite.runtime.resize(tty.execDir, { height: 20, width: 70 });
     tty.stream?.write(Buffer.from("stty size; exit 9\n"));
     expect((await tty.wait()).exitCode).toBe(9);
     expect(ttyRec.out()).toContain("20 70");
     await tty.cleanup();
 
-    const piped = await runtime.exec(f.id, {
+    const piped = await suite.runtime.exec(f.id, {
       process: { ...f.create.spec.process, args: ["sh", "-c", "cat; echo bye >&2"] },
       tty: false,
       stdin: true,
-      execDir: join(base, `exec-pipe-${f.id}`),
+      execDir: join(suite.base, `exec-pipe-${f.id}`),
     });
     const pipedRec = record(piped.stream as AttachStream);
     piped.stream?.write(Buffer.from("ping\n"));
@@ -152,14 +122,14 @@ describe.skipIf(!ready)("Runtime stdio, exec, stats and top", () => {
     expect(pipedRec.out()).toBe("ping\n");
     await piped.cleanup();
 
-    const top = await runtime.top(f.id);
+    const top = await suite.runtime.top(f.id);
     expect(top.Titles).toContain("PID");
     expect(top.Titles).toContain("CMD");
     expect(top.Processes.some((p) => p.at(-1)?.includes("while true"))).toBe(true);
-    const custom = await runtime.top(f.id, "-o pid,comm");
+    const custom = await suite.runtime.top(f.id, "-o pid,comm");
     expect(custom.Titles).toEqual(["PID", "COMMAND"]);
 
-    const state = await runtime.state(f.id);
+    const state = await suite.runtime.state(f.id);
     const first = await readStats(f.create.spec.linux.cgroupsPath ?? "", {
       pid: state?.pid,
       id: f.id,
@@ -178,7 +148,7 @@ describe.skipIf(!ready)("Runtime stdio, exec, stats and top", () => {
     expect(second.pids_stats.current).toBeGreaterThanOrEqual(1);
     expect(second.networks).toEqual({}); // an empty namespace: only loopback, left out
     expect(second.preread).toBe(first.read);
-    await runtime.kill(f.id, "KILL");
-    await runtime.waitExit(f.create.exitDir, f.id);
+    await suite.runtime.kill(f.id, "KILL");
+    await suite.runtime.waitExit(f.create.exitDir, f.id);
   });
 });
