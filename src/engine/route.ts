@@ -1,6 +1,7 @@
 // The engine's routes as a table of anchored patterns: image names contain slashes and a
 // registry host with a port (`/images/127.0.0.1:5000/a/b:v1/json`), so a name is whatever
 // precedes a known suffix, as moby's router does with `{name:.*}`.
+import { matchPatternRoute, type RouteMatch as PatternRouteMatch } from "../http/pattern-route.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 
@@ -37,10 +38,7 @@ export interface Route {
   handle(exchange: Exchange): Promise<unknown>;
 }
 
-export interface RouteMatch {
-  route: Route;
-  params: Record<string, string>;
-}
+export type RouteMatch = PatternRouteMatch<Route>;
 
 /** Finds the route for a path; `"method"` when the path is known but not for this method. */
 export function matchRoute(
@@ -48,17 +46,8 @@ export function matchRoute(
   method: string,
   path: string,
 ): RouteMatch | "method" | undefined {
-  let pathMatched = false;
-  for (const route of routes) {
-    const match = route.pattern.exec(path);
-    if (!match) continue;
-    pathMatched = true;
-    // HEAD is answered by the GET handler (Node drops the body).
-    const wanted = method === "HEAD" && !route.methods.includes("HEAD") ? "GET" : method;
-    if (!route.methods.includes(wanted as HttpMethod)) continue;
-    return { route, params: { ...match.groups } };
-  }
-  return pathMatched ? "method" : undefined;
+  // HEAD is answered by the GET handler (Node drops the body).
+  return matchPatternRoute(routes, method, path, { headAsGet: true });
 }
 
 /** Shorthand for a route table entry. */

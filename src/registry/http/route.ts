@@ -1,6 +1,7 @@
 // The registry's HTTP routes as a small table: repository names contain slashes, so paths
 // are matched by anchored patterns (the name is everything before the last known suffix),
 // as the distribution registry does, rather than by a path-segment router.
+import { matchPatternRoute, type RouteMatch as PatternRouteMatch } from "../../http/pattern-route.js";
 import type { IncomingMessage } from "node:http";
 import type { Caller, Requirement } from "../access.js";
 import type { Reply } from "./reply.js";
@@ -26,10 +27,7 @@ export interface Route {
   handle(context: RouteContext): Promise<unknown>;
 }
 
-export interface RouteMatch {
-  route: Route;
-  params: Record<string, string>;
-}
+export type RouteMatch = PatternRouteMatch<Route>;
 
 /** Finds the route for a path (without query); `"method"` when only the method is wrong. */
 export function matchRoute(
@@ -37,15 +35,7 @@ export function matchRoute(
   method: string,
   path: string,
 ): RouteMatch | "method" | undefined {
-  let pathMatched = false;
-  for (const route of routes) {
-    const match = route.pattern.exec(path);
-    if (!match) continue;
-    pathMatched = true;
-    if (!route.methods.includes(method as HttpMethod)) continue;
-    return { route, params: { ...match.groups } };
-  }
-  return pathMatched ? "method" : undefined;
+  return matchPatternRoute(routes, method, path);
 }
 
 // Building blocks of the patterns. Names are validated after matching, so a bad name gets
