@@ -170,6 +170,13 @@ export class NetworkManager {
     return rewriteHosts(path, o);
   }
 
+  /** The persisted attachment of `containerId` (what attach answered), or undefined. */
+  async attachment(containerId: string): Promise<NetworkAttachment | undefined> {
+    assertContainerId(containerId);
+    await this.#locks.get(containerId);
+    return (await this.#store.get(containerId))?.attachment;
+  }
+
   /** Containers with a persisted attachment (to reconcile with the runtime's own records). */
   async attached(): Promise<string[]> {
     return (await this.#store.list()).map((r) => r.containerId);

@@ -177,6 +177,24 @@ export class ContainerContext<I extends ContainerImage = ContainerImage> {
     throw new NoSuchContainerError(ref);
   }
 
+  readonly #exitListeners = new Set<(id: string) => void>();
+
+  /** Hears every recorded exit of a container process (the record says exited or restarting). */
+  onExit(listener: (id: string) => void): () => void {
+    this.#exitListeners.add(listener);
+    return () => this.#exitListeners.delete(listener);
+  }
+
+  emitExit(id: string): void {
+    for (const l of [...this.#exitListeners]) {
+      try {
+        l(id);
+      } catch (err) {
+        this.logger.error({ id, err }, "an exit listener failed");
+      }
+    }
+  }
+
   readonly #background = new Set<Promise<void>>();
 
   /** Keeps track of work that goes on after its request was answered (see settled()). */

@@ -49,6 +49,19 @@ export interface PortBinding {
 
 export type NetworkMode = "bridge" | "host" | "none";
 
+/**
+ * HostConfig.NetworkMode `ns:PATH` (podman's spelling): the container joins the network
+ * namespace bound at PATH, which someone else made and owns (a pod's sandbox); the container
+ * service neither attaches nor detaches it. Docker API clients may ask for it too: they can
+ * already bind-mount the host's / or run privileged, so a path gives them nothing new.
+ */
+export type JoinedNetworkMode = `ns:${string}`;
+
+/** The namespace path of an `ns:PATH` network mode; undefined for any other mode. */
+export function joinedNetns(mode: string | undefined): string | undefined {
+  return mode !== undefined && mode.startsWith("ns:") ? mode.slice(3) : undefined;
+}
+
 export interface NetworkAttachment {
   mode: NetworkMode;
   netnsPath?: string;

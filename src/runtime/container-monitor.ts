@@ -4,7 +4,7 @@
 // between a delayed restart (Docker's back-off) and staying down, and AutoRemove removes it
 // right away, in the same turn of the lock.
 import type { ContainerContext, ContainerEntry } from "./container-context.js";
-import type { ContainerImage } from "./container-deps.js";
+import { joinedNetns, type ContainerImage } from "./container-deps.js";
 import { removeLocked } from "./container-remove.js";
 import { startEntry } from "./container-start.js";
 import { decideRestart } from "./restart-policy.js";
@@ -47,7 +47,14 @@ export async function releaseRun<I extends ContainerImage>(
   const id = e.rec.id;
   const steps: Array<[string, () => Promise<unknown>]> = [
     ["runc delete", () => ctx.deps.runtime.delete(id, { force: true })],
-    ["network detach", () => ctx.deps.network.detach(id)],
+    [
+      "network detach",
+      // A joined namespace (`ns:PATH`) belongs to whoever made it.
+      () =>
+        joinedNetns(e.rec.hostConfig.NetworkMode) === undefined
+          ? ctx.deps.network.detach(id)
+          : Promise.resolve(),
+    ],
     ["rootfs unmount", () => ctx.deps.rootfs.unmount(id)],
   ];
   const results = await Promise.all(
@@ -103,6 +110,7 @@ export async function handleExit<I extends ContainerImage>(
   if (autoRemove) {
     ctx.logger.info({ id: rec.id, exitCode: status.exitCode, restart: false }, "container exited");
     e.notifyExit();
+    ctx.emitExit(rec.id);
     await removeLocked(ctx, e, { volumes: true }, t);
     ctx.logger.debug({ id: rec.id, noticedMs, ms: t.phases() }, "container exit handled");
     return;
@@ -113,6 +121,7 @@ export async function handleExit<I extends ContainerImage>(
   const saved = ctx.save(e);
   e.notifyExit();
   await saved;
+  ctx.emitExit(rec.id);
   t.mark("save");
   ctx.logger.debug({ id: rec.id, noticedMs, ms: t.phases() }, "container exit handled");
   ctx.logger.info({ id: rec.id, exitCode: status.exitCode, restart: decision.restart }, "container exited");

@@ -9,7 +9,12 @@
 // error and exit code.
 import { mkdir } from "node:fs/promises";
 import type { ContainerContext, ContainerEntry } from "./container-context.js";
-import type { ContainerImage, NetworkAttachment, NetworkMode } from "./container-deps.js";
+import {
+  joinedNetns,
+  type ContainerImage,
+  type NetworkAttachment,
+  type NetworkMode,
+} from "./container-deps.js";
 import { ContainerError } from "./container-errors.js";
 import { watchExit } from "./container-monitor.js";
 import type { RecordState } from "./container-record.js";
@@ -81,6 +86,12 @@ function attachNetwork<I extends ContainerImage>(
   forFiles: Promise<NetworkAttachment>;
 } {
   const { network } = ctx.deps;
+  const joined = joinedNetns(e.rec.hostConfig.NetworkMode);
+  if (joined !== undefined) {
+    // Someone else's namespace (a pod sandbox): nothing to attach, nothing to detach later.
+    const inNamespace = Promise.resolve<NetworkAttachment>({ mode: "none", netnsPath: joined, ports: [] });
+    return { early: inNamespace, done: inNamespace, forFiles: inNamespace };
+  }
   const mode = (e.rec.hostConfig.NetworkMode ?? "bridge") as NetworkMode;
   const overlap = network.rewriteHosts !== undefined && mode !== "host";
   let namespaceReady: ((a: NetworkAttachment) => void) | undefined;
@@ -121,9 +132,10 @@ export async function startEntry<I extends ContainerImage>(
   try {
     const net = attachNetwork(ctx, e, t);
     // A failed attach has undone itself; a failed mount left nothing to unmount.
+    const joined = joinedNetns(rec.hostConfig.NetworkMode) !== undefined;
     undo.push(() =>
       net.done.then(
-        () => network.detach(id),
+        () => (joined ? undefined : network.detach(id)),
         () => undefined,
       ),
     );
@@ -143,11 +155,13 @@ export async function startEntry<I extends ContainerImage>(
     t.mark("mount+namespace+files");
     const user = await resolveUser(rootPath, rec.config.User ?? "", rec.hostConfig.GroupAdd ?? []);
     const { binds, tmpfs } = await recordMounts(ctx, e, rootPath);
-    binds.unshift(
+    // As Docker: a file the user mounts there (a pod's own hosts file) wins over the engine's.
+    const etc = [
       { source: files.hosts, destination: "/etc/hosts", readonly: false },
       { source: files.hostname, destination: "/etc/hostname", readonly: false },
       { source: files.resolvConf, destination: "/etc/resolv.conf", readonly: false },
-    );
+    ];
+    binds.unshift(...etc.filter((f) => !binds.some((b) => b.destination === f.destination)));
     const spec = containerSpec(ctx, rec, { rootPath, user, binds, tmpfs, netnsPath: early.netnsPath });
     t.mark("user+spec");
     let created: { pid: number };

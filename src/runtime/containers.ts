@@ -163,6 +163,14 @@ export class ContainerService<I extends ContainerImage = Image> {
     });
   }
 
+  /**
+   * Hears every exit of a container's process once its record says so (inspect shows the exit
+   * code, OOM flag and finish time); returns the unsubscribe function. For the node agent.
+   */
+  onExit(listener: (id: string) => void): () => void {
+    return this.#ctx.onExit(listener);
+  }
+
   inspect(ref: string): ContainerJSON {
     const e = this.#ctx.lookup(ref);
     return inspectView(e.rec, { logPath: e.paths.log, execIds: this.#execs.runningFor(e.rec.id) });

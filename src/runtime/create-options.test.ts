@@ -186,3 +186,21 @@ describe("mergeEnv", () => {
     expect(mergeEnv(["A=1"], [])).toEqual(["A=1"]);
   });
 });
+
+describe("planCreate: ns:PATH joins a namespace someone else made", () => {
+  it("keeps the path, publishes no ports", () => {
+    const p = plan({
+      HostConfig: {
+        NetworkMode: "ns:/run/netns/pod1",
+        PortBindings: { "80/tcp": [{ HostIp: "", HostPort: "8080" }] },
+      },
+    });
+    expect(p.networkMode).toBe("ns:/run/netns/pod1");
+    expect(p.hostConfig.NetworkMode).toBe("ns:/run/netns/pod1");
+    expect(p.ports).toEqual([]);
+  });
+  it("refuses a relative or unclean path", () => {
+    expect(() => plan({ HostConfig: { NetworkMode: "ns:run/netns/x" } })).toThrow(/absolute/);
+    expect(() => plan({ HostConfig: { NetworkMode: "ns:/run/../etc" } })).toThrow(/absolute/);
+  });
+});

@@ -2,8 +2,15 @@
 // config merged under the request's (moby image.merge), Docker's defaults, and every check
 // that can fail before anything is made (restart policy, network mode, ports, resources,
 // signals, mounts). Mount sources are checked on disk later (container-create.ts).
+import { isAbsolute, posix } from "node:path";
 import { ContainerError, InvalidParameterError } from "./container-errors.js";
-import type { ContainerImage, NetworkMode, PortBinding } from "./container-deps.js";
+import {
+  joinedNetns,
+  type ContainerImage,
+  type JoinedNetworkMode,
+  type NetworkMode,
+  type PortBinding,
+} from "./container-deps.js";
 import { collectMounts, type MountRequest } from "./create-options-mounts.js";
 import { parseSignal } from "./container-signals.js";
 import type { ContainerConfig, ContainerCreateBody, HostConfig, PortMap } from "./docker-api-types.js";
@@ -14,7 +21,7 @@ export interface CreatePlan {
   hostConfig: HostConfig;
   path: string;
   args: string[];
-  networkMode: NetworkMode;
+  networkMode: NetworkMode | JoinedNetworkMode;
   ports: PortBinding[];
   mounts: MountRequest[];
   warnings: string[];
@@ -102,7 +109,16 @@ export function portBindings(
   return out;
 }
 
-function networkMode(raw: string | undefined): NetworkMode {
+function networkMode(raw: string | undefined): NetworkMode | JoinedNetworkMode {
+  const joined = joinedNetns(raw);
+  if (joined !== undefined) {
+    if (!isAbsolute(joined) || posix.normalize(joined) !== joined) {
+      throw new InvalidParameterError(
+        `invalid network mode ns:${joined}: the path must be absolute and clean`,
+      );
+    }
+    return `ns:${joined}`;
+  }
   switch (raw ?? "") {
     case "":
     case "default":
