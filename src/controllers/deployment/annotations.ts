@@ -10,7 +10,14 @@ export const ROLLBACK_TO = "deprecated.deployment.rollback.to";
 export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
 /** Deployment annotations that stay on the Deployment (kubectl's rollback keeps the same list). */
-const SKIP_COPY = new Set([LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, ROLLBACK_TO]);
+const SKIP_COPY = new Set([
+  LAST_APPLIED,
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  ROLLBACK_TO,
+]);
 
 /** Longest revision-history annotation kept, in characters. */
 const MAX_HISTORY_CHARS = 2000;
