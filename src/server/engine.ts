@@ -26,7 +26,16 @@ export interface EngineConfig {
 
 export class EngineStartError extends Error {}
 
+/** The engine's parts, for the node agent, which runs pods on the same containers service. */
+export interface EngineServices {
+  images: ImageService;
+  containers: ContainerService;
+  network: NetworkManager;
+  volumes: VolumeStore;
+}
+
 export interface EngineStack {
+  readonly services: EngineServices;
   /** Stops serving the API; containers keep running. */
   close(timeoutMs: number): Promise<void>;
 }
@@ -75,6 +84,7 @@ export async function startEngineStack(
   });
   logger.info({ socket: config.socketPath }, "engine listening");
   return {
+    services: { images, containers, network, volumes },
     async close(timeoutMs: number) {
       await engine.close(timeoutMs);
       await network.close();

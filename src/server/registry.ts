@@ -6,7 +6,7 @@ import { once } from "node:events";
 import type { Logger } from "pino";
 import type { Registry as MetricsRegistry } from "prom-client";
 import { Authenticator } from "../auth/authenticator.js";
-import { PolicyStore } from "../auth/policy.js";
+import { Action, Effect, PolicyStore } from "../auth/policy.js";
 import { authMigrations } from "../auth/schema.js";
 import { loadOrCreateSigningKey } from "../auth/signing-key.js";
 import { TokenService } from "../auth/tokens.js";
@@ -41,6 +41,12 @@ export interface RegistryConfig {
 
 export interface RunningRegistry {
   url: string;
+  /**
+   * A login token of the cluster's nodes (user `skiff-nodes`, allowed to pull every repository
+   * and nothing else): node agents pull pod images with it, as EC2 instances pull from ECR
+   * through their instance role, so pods need no pull secret for Skiff's own registry.
+   */
+  nodePullToken(): Promise<string>;
   /** Stops accepting requests and waits up to `timeoutMs` for those in flight. */
   close(timeoutMs: number): Promise<void>;
 }
@@ -70,6 +76,23 @@ async function ensureAdminCredential(users: UserStore, dataDir: string, hostPort
       `Log in with: skiff registry login-password --data-dir ${dataDir} | ` +
       `docker login --username skiff --password-stdin ${hostPort}\n\n`,
   );
+}
+
+const NODE_USER = "skiff-nodes";
+const NODE_PULL_STATEMENT = "skiff-nodes-pull";
+
+/** The nodes' user and its pull-everything statement, made at every start when missing. */
+function ensureNodeIdentity(users: UserStore, policies: PolicyStore): void {
+  if (!users.getUser(NODE_USER)) users.createUser(NODE_USER);
+  if (!policies.listStatements().some((s) => s.id === NODE_PULL_STATEMENT)) {
+    policies.addStatement({
+      id: NODE_PULL_STATEMENT,
+      effect: Effect.allow,
+      principal: NODE_USER,
+      actions: [Action.pull],
+      repository: "**",
+    });
+  }
 }
 
 export async function startRegistry(
@@ -158,6 +181,7 @@ export async function startRegistry(
   // Only once the port is ours (a failed first start must not use up the one-time
   // printout), and before "listening" so whoever waits for that line has seen it.
   await ensureAdminCredential(users, dataDir, url.replace("http://", ""));
+  ensureNodeIdentity(users, policies);
   logger.info({ url, dataDir }, "registry listening");
 
   const timers = [
@@ -171,6 +195,7 @@ export async function startRegistry(
 
   return {
     url,
+    nodePullToken: () => tokens.issueLoginToken(NODE_USER),
     async close(timeoutMs) {
       timers.forEach((t) => clearInterval(t));
       // Uploads still running after the timeout are cut; their bytes stay on disk and the

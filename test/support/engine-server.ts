@@ -46,7 +46,11 @@ async function unroutedSubnet(seed: number): Promise<string> {
  * (name and /24 subnet unique per call, so test files never share IPs).
  */
 export async function startEngineServer(
-  opts: { args?: string[]; logLevel?: string } = {},
+  opts: {
+    args?: string[];
+    logLevel?: string;
+    /** keep the cluster API (default: --no-api) */ api?: boolean;
+  } = {},
 ): Promise<EngineServer> {
   const work = await mkdtemp(join(tmpdir(), "skiff-engine-"));
   const socketPath = join(work, "engine.sock");
@@ -57,7 +61,8 @@ export async function startEngineServer(
     mode: "server",
     ...(opts.logLevel === undefined ? {} : { logLevel: opts.logLevel }),
     args: [
-      "--no-api", // engine tests; a fixed :6443 would also clash between test files
+      // Engine tests need no cluster API; a fixed :6443 would also clash between test files.
+      ...(opts.api === true ? [] : ["--no-api"]),
       "--engine-socket",
       socketPath,
       "--exec-root",
