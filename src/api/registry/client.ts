@@ -14,9 +14,9 @@ import type {
   WriteOptions,
 } from "./options.js";
 import type { ApiRegistry } from "./registry.js";
+import type { ClusterClient, CreateSubresource, ResourceApi, ResourceRef } from "../client/cluster.js";
 
-export type ResourceRef =
-  { apiVersion: string; kind: string } | { group: string; version: string; resource: string };
+export type { ResourceRef };
 
 export interface ClientOptions {
   user?: UserInfo;
@@ -26,7 +26,7 @@ export interface ClientOptions {
 
 type CallOptions = Partial<Pick<WriteOptions, "dryRun" | "fieldValidation" | "fieldManager">>;
 
-export class ApiClient {
+export class ApiClient implements ClusterClient {
   readonly #registry: ApiRegistry;
   readonly #o: Required<ClientOptions>;
 
@@ -56,7 +56,7 @@ export class ApiClient {
   }
 }
 
-export class ResourceClient {
+export class ResourceClient implements ResourceApi {
   readonly #registry: ApiRegistry;
   readonly def: ResourceDef;
   readonly #o: Required<ClientOptions>;
@@ -144,6 +144,17 @@ export class ResourceClient {
       ...this.#write({ dryRun, fieldValidation, fieldManager }),
       ...del,
     });
+  }
+
+  /** POST …/NAME/binding (a core/v1 Binding) or …/NAME/eviction (a policy/v1 Eviction). */
+  createSubresource(
+    namespace: string | undefined,
+    name: string,
+    subresource: CreateSubresource,
+    body: KubeObject,
+    o?: CallOptions,
+  ): Promise<KubeObject> {
+    return this.#registry.createSubresource(this.def, namespace, name, subresource, body, this.#write(o));
   }
 
   getScale(namespace: string | undefined, name: string): Promise<KubeObject> {

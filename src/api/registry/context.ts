@@ -1,5 +1,6 @@
 // What every registry operation is given: the store, the catalog, the clock, patch functions.
 import type { Logger } from "pino";
+import type { AdmissionOptions } from "./admission.js";
 import type { UserInfo } from "./options.js";
 import type { PatchOps, ResourceCatalog, Store } from "./deps.js";
 
@@ -12,4 +13,6 @@ export interface RegistryContext {
   readonly patch: PatchOps | undefined;
   /** The identity the registry's own loops (GC, namespace deletion) write as. */
   readonly systemUser: UserInfo;
+  /** Mutating admission (default tolerations of pods). */
+  readonly admission: AdmissionOptions;
 }

@@ -8,6 +8,7 @@ import { isStoreError } from "./deps.js";
 import { namespaceKey, objectKey } from "./keys.js";
 import { clone, encodeStored, fromStored, rfc3339 } from "./object-util.js";
 import type { WriteOptions } from "./options.js";
+import { admit } from "./admission.js";
 import { storeErrorToApi } from "./store-errors.js";
 import {
   checkUnknownFields,
@@ -103,6 +104,7 @@ export async function createObject(
   else delete meta.generation;
   if (!extras.managedFieldsSet) delete meta.managedFields;
   if (def.namespaced) await checkNamespaceWritable(ctx, meta.namespace as string);
+  admit(def, obj, ctx.admission);
 
   for (let attempt = 0; ; attempt++) {
     const candidate = clone(obj);

@@ -2,6 +2,7 @@
 // in-process controllers read and write objects (docs/api.md, registry/).
 import type { Logger } from "pino";
 import { notFound } from "../errors.js";
+import type { AdmissionOptions } from "./admission.js";
 import type { KubeList, KubeObject, WatchEvent } from "../types.js";
 import type { RegistryContext } from "./context.js";
 import { createObject } from "./create.js";
@@ -23,6 +24,8 @@ import type {
   WriteOptions,
 } from "./options.js";
 import { patchProducer } from "./patch.js";
+import { bindPod } from "./pod-binding.js";
+import { evictPod } from "./pod-eviction.js";
 import { noSubresource, patchScale, scaleOf, updateScale } from "./scale.js";
 import { guaranteedUpdate } from "./update.js";
 import type { WatchCacheOptions } from "./watch-cache.js";
@@ -38,6 +41,8 @@ export interface ApiRegistryOptions {
   watchCache?: WatchCacheOptions;
   /** Full garbage-collector / namespace passes even without changes (ms). */
   resyncMs?: number;
+  /** Mutating admission: the default not-ready/unreachable tolerations of pods (300 s). */
+  admission?: AdmissionOptions;
 }
 
 const SYSTEM_USER: UserInfo = { name: "system:apiserver", groups: ["system:masters"] };
@@ -56,6 +61,7 @@ export class ApiRegistry {
       logger: o.logger,
       patch: o.patch,
       systemUser: SYSTEM_USER,
+      admission: o.admission ?? {},
     };
     this.#caches = new WatchCaches(o.store, o.logger, o.watchCache);
     // The loops list everything but never watch: their lists skip starting watch caches.
@@ -179,6 +185,24 @@ export class ApiRegistry {
 
   async getScale(def: ResourceDef, namespace: string | undefined, name: string): Promise<KubeObject> {
     return scaleOf(def, await this.get(def, namespace, name));
+  }
+
+  /**
+   * POST of a create-only subresource of a pod: "binding" (a core/v1 Binding) or "eviction" (a
+   * policy/v1 Eviction). Answers a Success Status.
+   */
+  createSubresource(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    subresource: string,
+    body: KubeObject,
+    o: WriteOptions,
+  ): Promise<KubeObject> {
+    const isPods = def.group === "" && def.resource === "pods";
+    if (isPods && subresource === "binding") return bindPod(this.#ctx, def, namespace, name, body, o);
+    if (isPods && subresource === "eviction") return evictPod(this.#ctx, def, namespace, name, body, o);
+    return Promise.reject(noSubresource());
   }
 
   /** Starts the background loops: garbage collector and namespace deletion. */

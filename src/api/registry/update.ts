@@ -6,6 +6,7 @@ import type { KubeObject } from "../types.js";
 import type { RegistryContext } from "./context.js";
 import type { ResourceDef, StoredObject } from "./deps.js";
 import { isStoreError } from "./deps.js";
+import { admit } from "./admission.js";
 import { createObject } from "./create.js";
 import { objectKey } from "./keys.js";
 import { clone, deepEqual, encodeStored, fromStored, isRecord } from "./object-util.js";
@@ -27,6 +28,8 @@ export interface Produced {
   managedFieldsSet?: boolean;
   /** Check fieldValidation on the produced object (false for registry-internal writes). */
   checkFields?: boolean;
+  /** Take status from the produced object too on a main-resource write (a pod's binding). */
+  withStatus?: boolean;
 }
 
 /** Makes the new object from the current one; `undefined` current only when `createIfMissing`. */
@@ -102,7 +105,8 @@ function prepareUpdate(
       result.metadata.managedFields = next.metadata.managedFields;
   } else {
     result = next;
-    if (def.subresources.status) {
+    admit(def, result, ctx.admission);
+    if (def.subresources.status && produced.withStatus !== true) {
       if (current.status === undefined) delete result.status;
       else result.status = clone(current.status);
     }
