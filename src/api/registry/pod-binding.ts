@@ -2,7 +2,8 @@
 // Sets spec.nodeName once, merges the Binding's annotations into the pod and marks it
 // PodScheduled=True, in one write — as Kubernetes' BindingREST does; a pod already bound or
 // being deleted is a Conflict.
-import { ApiError, badRequest, conflict, invalid } from "../errors.js";
+import type { ApiError } from "../errors.js";
+import { badRequest, conflict, invalid } from "../errors.js";
 import type { KubeObject } from "../types.js";
 import type { RegistryContext } from "./context.js";
 import type { ResourceDef } from "./deps.js";
