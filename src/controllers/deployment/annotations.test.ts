@@ -19,7 +19,7 @@ describe("annotations", () => {
   it("copies all but kubectl's skip-list from the Deployment", () => {
     const d = obj({
       "kubernetes.io/change-cause": "kubectl set image",
-      "team": "a",
+      team: "a",
       "kubectl.kubernetes.io/last-applied-configuration": "{}",
       "deployment.kubernetes.io/revision": "4",
       "deployment.kubernetes.io/revision-history": "1",
@@ -37,12 +37,19 @@ describe("annotations", () => {
     expect(revisionOf(obj({ "deployment.kubernetes.io/revision": "7" }))).toBe(7);
     expect(revisionOf(obj({ "deployment.kubernetes.io/revision": "x" }))).toBe(0);
     expect(revisionOf(obj())).toBe(0);
-    expect(maxRevision([obj({ "deployment.kubernetes.io/revision": "2" }), obj({ "deployment.kubernetes.io/revision": "10" })])).toBe(10);
+    expect(
+      maxRevision([
+        obj({ "deployment.kubernetes.io/revision": "2" }),
+        obj({ "deployment.kubernetes.io/revision": "10" }),
+      ]),
+    ).toBe(10);
   });
 
   it("sets a new ReplicaSet's revision and replica annotations", () => {
     const rs = obj();
-    expect(setNewReplicaSetAnnotations(obj(), rs, { revision: 1, replicas: { desired: 3, max: 4 } })).toBe(true);
+    expect(setNewReplicaSetAnnotations(obj(), rs, { revision: 1, replicas: { desired: 3, max: 4 } })).toBe(
+      true,
+    );
     expect(rs.metadata.annotations).toEqual({
       "deployment.kubernetes.io/revision": "1",
       "deployment.kubernetes.io/desired-replicas": "3",

@@ -35,8 +35,14 @@ describe("template equality", () => {
   it("ignores pod-template-hash, key order, nulls and empty maps", () => {
     const a = tpl({ app: "web" });
     const b = {
-      metadata: { creationTimestamp: null, labels: { "pod-template-hash": "abc", app: "web" }, annotations: {} },
-      spec: { containers: [{ image: "nginx:1.27", ports: [{ protocol: "TCP", containerPort: 80 }], name: "web" }] },
+      metadata: {
+        creationTimestamp: null,
+        labels: { "pod-template-hash": "abc", app: "web" },
+        annotations: {},
+      },
+      spec: {
+        containers: [{ image: "nginx:1.27", ports: [{ protocol: "TCP", containerPort: 80 }], name: "web" }],
+      },
     };
     expect(templatesEqual(a, b)).toBe(true);
   });
@@ -49,6 +55,8 @@ describe("template equality", () => {
   });
 
   it("canonical JSON sorts keys and drops nulls", () => {
-    expect(canonicalJson({ b: 1, a: { d: null, c: [2, { z: 1, y: 0 }] } })).toBe('{"a":{"c":[2,{"y":0,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: null, c: [2, { z: 1, y: 0 }] } })).toBe(
+      '{"a":{"c":[2,{"y":0,"z":1}]},"b":1}',
+    );
   });
 });

@@ -12,7 +12,11 @@ import {
   resolveIntOrPercent,
 } from "./util.js";
 
-function spec(replicas: number, maxSurge: number | string = "25%", maxUnavailable: number | string = "25%"): DeploymentSpecView {
+function spec(
+  replicas: number,
+  maxSurge: number | string = "25%",
+  maxUnavailable: number | string = "25%",
+): DeploymentSpecView {
   return {
     replicas,
     minReadySeconds: 0,
@@ -36,8 +40,14 @@ describe("int-or-percent", () => {
   });
 
   it("surge rounds up, unavailable down; both zero makes unavailable 1", () => {
-    expect(resolveFenceposts({ maxSurge: "25%", maxUnavailable: "25%" }, 3)).toEqual({ surge: 1, unavailable: 0 });
-    expect(resolveFenceposts({ maxSurge: "10%", maxUnavailable: "30%" }, 5)).toEqual({ surge: 1, unavailable: 1 });
+    expect(resolveFenceposts({ maxSurge: "25%", maxUnavailable: "25%" }, 3)).toEqual({
+      surge: 1,
+      unavailable: 0,
+    });
+    expect(resolveFenceposts({ maxSurge: "10%", maxUnavailable: "30%" }, 5)).toEqual({
+      surge: 1,
+      unavailable: 1,
+    });
     expect(resolveFenceposts({ maxSurge: 0, maxUnavailable: "0%" }, 5)).toEqual({ surge: 0, unavailable: 1 });
   });
 
@@ -86,6 +96,8 @@ describe("proportional scaling", () => {
     expect(replicaSetFraction(spec(0), { size: 4, annotatedMax: 5, statusReplicas: 5 })).toBe(-4);
     expect(proportion(spec(5), { size: 8, annotatedMax: 13, statusReplicas: 13 }, -2, 0)).toBe(-2);
     // No annotation: the Deployment's status.replicas stands in.
-    expect(replicaSetFraction(spec(8, 0, 1), { size: 4, annotatedMax: undefined, statusReplicas: 4 })).toBe(4);
+    expect(replicaSetFraction(spec(8, 0, 1), { size: 4, annotatedMax: undefined, statusReplicas: 4 })).toBe(
+      4,
+    );
   });
 });
