@@ -1,10 +1,11 @@
 // Who is calling: client certificates signed by our CA first, then bearer tokens (the admin
-// token, static tokens, service-account JWTs), as Kubernetes' union authenticator orders them.
+// token, static tokens, join tokens, service-account JWTs), as Kubernetes' union authenticator orders them.
 // undefined means "credentials given but not valid" (401); requests with no usable credentials
 // are anonymous.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { KubeObject } from "../types.js";
 import { ClientCertAuthenticator, type ClientCertificate } from "./client-cert.js";
+import { JoinTokenAuthenticator, type BootstrapTokenSecrets } from "./join-token-auth.js";
 import type { ApiCredentials } from "./pki.js";
 import { ServiceAccountTokens, serviceAccountUser, type ServiceAccountRef } from "./sa-token.js";
 import {
@@ -48,6 +49,7 @@ export class Authenticator {
   readonly #certs: ClientCertAuthenticator;
   readonly #saTokens: ServiceAccountTokens;
   readonly #serviceAccounts: ServiceAccountLookup | undefined;
+  readonly #joinTokens: JoinTokenAuthenticator | undefined;
 
   constructor(o: {
     credentials: Pick<ApiCredentials, "caPem" | "adminToken" | "serviceAccountKeyPem">;
@@ -55,6 +57,8 @@ export class Authenticator {
     tokens?: ReadonlyMap<string, UserInfo>;
     /** Without it service-account tokens are rejected: their account cannot be checked. */
     serviceAccounts?: ServiceAccountLookup;
+    /** Without it join tokens (bootstrap-token Secrets, join-token-auth.ts) are rejected. */
+    bootstrapTokens?: BootstrapTokenSecrets;
     clock?: () => Date;
   }) {
     this.#adminDigest = digest(o.credentials.adminToken);
@@ -63,6 +67,7 @@ export class Authenticator {
     this.#certs = new ClientCertAuthenticator({ caPem: o.credentials.caPem, clock });
     this.#saTokens = new ServiceAccountTokens({ signingKeyPem: o.credentials.serviceAccountKeyPem, clock });
     this.#serviceAccounts = o.serviceAccounts;
+    this.#joinTokens = o.bootstrapTokens && new JoinTokenAuthenticator({ secrets: o.bootstrapTokens, clock });
   }
 
   async authenticate(req: AuthenticationRequest): Promise<UserInfo | undefined> {
@@ -80,6 +85,7 @@ export class Authenticator {
     }
     const fromFile = this.#tokens.get(token);
     if (fromFile) return fromFile;
+    if (JoinTokenAuthenticator.matches(token)) return this.#joinTokens?.authenticate(token);
     // Only something shaped like a JWT is worth a signature check.
     if (token.split(".").length !== 3) return undefined;
     return this.#fromServiceAccountToken(token);

@@ -159,3 +159,33 @@ export const BASIC_USER_RULES: RuleSpec[] = [
 export const PUBLIC_INFO_VIEWER_RULES: RuleSpec[] = [
   { nonResourceURLs: ["/healthz", "/livez", "/readyz", "/version", "/version/"], verbs: ["get"] },
 ];
+
+/**
+ * Kubernetes' `system:node` (bootstrappolicy NodeRules) for the node agents: register their
+ * Node and report its status, renew their Lease, follow and report the pods bound to them,
+ * delete the pods they finished terminating, write Events. Kubernetes narrows these per node
+ * with its Node authorizer, which Skiff does not have; so Secrets are `get` only (what a pod
+ * references is read by name; a node cannot enumerate the cluster's secrets).
+ */
+export const NODE_RULES: RuleSpec[] = [
+  rule(["create"], "authorization.k8s.io", ["subjectaccessreviews", "localsubjectaccessreviews"]),
+  rule(READ, "", ["services"]),
+  rule(["create", "get", "list", "watch", "update", "patch"], "", ["nodes"]),
+  rule(["update", "patch"], "", ["nodes/status"]),
+  rule(["create", "update", "patch"], "", ["events"]),
+  rule(["create", "update", "patch"], "events.k8s.io", ["events"]),
+  rule(READ, "", ["pods"]),
+  rule(["create", "delete"], "", ["pods"]),
+  rule(["update", "patch"], "", ["pods/status"]),
+  rule(["create"], "", ["pods/eviction"]),
+  rule(READ, "", ["configmaps"]),
+  rule(["get"], "", ["secrets"]),
+  rule(["get"], "", ["persistentvolumeclaims", "persistentvolumes", "endpoints"]),
+  rule(["create"], "", ["serviceaccounts/token"]),
+  rule(["get", "create", "update", "patch", "delete"], "coordination.k8s.io", ["leases"]),
+];
+
+/** kubeadm's cluster-info reader: anyone may read the CA a joining node pins by its hash. */
+export const CLUSTER_INFO_READER_RULES: RuleSpec[] = [
+  { apiGroups: [""], resources: ["configmaps"], resourceNames: ["cluster-info"], verbs: ["get"] },
+];

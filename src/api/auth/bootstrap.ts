@@ -1,6 +1,7 @@
 // The default RBAC objects the API server creates at start (Kubernetes' bootstrap policy subset):
 // ClusterRoles and the ClusterRoleBindings that give the admin everything, every authenticated
-// user discovery and self-review, and everybody the health and version endpoints.
+// user discovery and self-review, and everybody the health and version endpoints; nodes
+// (join tokens) the `system:node` role, and anyone the cluster-info ConfigMap of kube-public.
 import type { KubeObject } from "../types.js";
 import {
   AGGREGATE_TO_ADMIN_RULES,
@@ -8,11 +9,14 @@ import {
   AGGREGATE_TO_VIEW_RULES,
   BASIC_USER_RULES,
   CLUSTER_ADMIN_RULES,
+  CLUSTER_INFO_READER_RULES,
   DISCOVERY_RULES,
+  NODE_RULES,
   PUBLIC_INFO_VIEWER_RULES,
   type RuleSpec,
 } from "./bootstrap-roles.js";
-import { GROUP_AUTHENTICATED, GROUP_MASTERS, GROUP_UNAUTHENTICATED } from "./user.js";
+import { GROUP_NODES } from "./join-token-auth.js";
+import { ANONYMOUS_USER, GROUP_AUTHENTICATED, GROUP_MASTERS, GROUP_UNAUTHENTICATED } from "./user.js";
 
 const RBAC_API = "rbac.authorization.k8s.io/v1";
 const RBAC_GROUP = "rbac.authorization.k8s.io";
@@ -54,6 +58,27 @@ function clusterRoleBinding(name: string, role: string, groups: string[]): KubeO
   };
 }
 
+/** kube-public's Role and RoleBinding letting anonymous clients read cluster-info (as kubeadm). */
+function clusterInfoReader(): KubeObject[] {
+  const name = "skiff:bootstrap-signer-clusterinfo";
+  const namespace = "kube-public";
+  return [
+    {
+      apiVersion: RBAC_API,
+      kind: "Role",
+      metadata: { ...metadata(name), namespace },
+      rules: CLUSTER_INFO_READER_RULES,
+    },
+    {
+      apiVersion: RBAC_API,
+      kind: "RoleBinding",
+      metadata: { ...metadata(name), namespace },
+      roleRef: { apiGroup: RBAC_GROUP, kind: "Role", name },
+      subjects: [{ apiGroup: RBAC_GROUP, kind: "User", name: ANONYMOUS_USER }],
+    },
+  ];
+}
+
 /** Fresh copies of the default ClusterRoles, then the ClusterRoleBindings. */
 export function bootstrapRbac(): KubeObject[] {
   const to = (role: string): Record<string, string> => ({ [`${AGGREGATE}${role}`]: "true" });
@@ -69,6 +94,7 @@ export function bootstrapRbac(): KubeObject[] {
     clusterRole("system:discovery", DISCOVERY_RULES),
     clusterRole("system:basic-user", BASIC_USER_RULES),
     clusterRole("system:public-info-viewer", PUBLIC_INFO_VIEWER_RULES),
+    clusterRole("system:node", NODE_RULES),
     clusterRoleBinding("cluster-admin", "cluster-admin", [GROUP_MASTERS]),
     clusterRoleBinding("system:discovery", "system:discovery", [GROUP_AUTHENTICATED]),
     clusterRoleBinding("system:basic-user", "system:basic-user", [GROUP_AUTHENTICATED]),
@@ -76,6 +102,8 @@ export function bootstrapRbac(): KubeObject[] {
       GROUP_AUTHENTICATED,
       GROUP_UNAUTHENTICATED,
     ]),
+    clusterRoleBinding("system:node", "system:node", [GROUP_NODES]),
+    ...clusterInfoReader(),
   ];
   return structuredClone(objects);
 }
