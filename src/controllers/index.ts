@@ -5,6 +5,7 @@ import type { ClusterClient } from "../api/client/cluster.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Controller, ControllerContext } from "./controller.js";
 import { InformerFactory } from "./informers.js";
+import { ReplicaSetController } from "./replicaset/controller.js";
 
 export type { Clock } from "./clock.js";
 export type { Controller, ControllerContext } from "./controller.js";
@@ -26,10 +27,7 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
     logger: o.logger,
     clock: o.clock ?? systemClock,
   };
-  void ctx;
-  const controllers: Controller[] = [
-    // one line per controller
-  ];
+  const controllers: Controller[] = [new ReplicaSetController(ctx)];
   const abort = new AbortController();
   const runs = controllers.map((c) =>
     c

@@ -143,3 +143,8 @@ export function podFromTemplate(
 export function generateNamePrefix(ownerName: string): string {
   return `${ownerName}-`;
 }
+
+/** RFC 3339 with whole seconds, as metav1.Time serializes. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -114,7 +114,8 @@ export function deadlineRequeueMs(d: KubeObject, next: DeploymentStatus, now: Da
   const from = Date.parse(c.lastUpdateTime ?? "");
   if (Number.isNaN(from)) return undefined;
   const after = from + (deploymentSpec(d).progressDeadlineSeconds ?? 0) * 1000 - now.getTime();
-  return after < 1000 ? 0 : after + 1000;
+  // A second past the deadline, so that the next sync sees it passed.
+  return Math.max(0, after) + 1000;
 }
 
 /**
