@@ -6,6 +6,7 @@ import { systemClock, type Clock } from "./clock.js";
 import type { Controller, ControllerContext } from "./controller.js";
 import { InformerFactory } from "./informers.js";
 import { ReplicaSetController } from "./replicaset/controller.js";
+import { DeploymentController } from "./deployment/controller.js";
 
 export type { Clock } from "./clock.js";
 export type { Controller, ControllerContext } from "./controller.js";
@@ -27,7 +28,7 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
     logger: o.logger,
     clock: o.clock ?? systemClock,
   };
-  const controllers: Controller[] = [new ReplicaSetController(ctx)];
+  const controllers: Controller[] = [new ReplicaSetController(ctx), new DeploymentController(ctx)];
   const abort = new AbortController();
   const runs = controllers.map((c) =>
     c
