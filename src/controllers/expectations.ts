@@ -34,12 +34,22 @@ export class Expectations {
 
   /** Replaces the record: `n` creations are about to be issued. */
   expectCreations(key: string, n: number): void {
-    this.#set(key, n, []);
+    this.expect(key, n, []);
   }
 
   /** Replaces the record: the objects `objectKeys` are about to be deleted. */
   expectDeletions(key: string, objectKeys: readonly string[]): void {
-    this.#set(key, 0, objectKeys);
+    this.expect(key, 0, objectKeys);
+  }
+
+  /** Replaces the record: `add` creations and the deletion of `deleting` are about to be issued. */
+  expect(key: string, add: number, deleting: readonly string[]): void {
+    this.#records.set(key, {
+      add,
+      del: deleting.length,
+      deleting: new Set(deleting),
+      at: this.#clock.now().getTime(),
+    });
   }
 
   creationObserved(key: string): void {
@@ -73,14 +83,5 @@ export class Expectations {
   pending(key: string): { add: number; del: number } | undefined {
     const r = this.#records.get(key);
     return r && { add: r.add, del: r.del };
-  }
-
-  #set(key: string, add: number, deleting: readonly string[]): void {
-    this.#records.set(key, {
-      add,
-      del: deleting.length,
-      deleting: new Set(deleting),
-      at: this.#clock.now().getTime(),
-    });
   }
 }

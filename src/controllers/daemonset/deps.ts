@@ -1,0 +1,21 @@
+// What the DaemonSet controller's sync steps share.
+import type { Logger } from "pino";
+import type { ResourceApi } from "../../api/client/cluster.js";
+import type { Informer } from "../../api/registry/informer.js";
+import type { Clock } from "../clock.js";
+import type { Expectations } from "../expectations.js";
+import type { WorkQueue } from "../workqueue.js";
+
+export const FIELD_MANAGER = "daemonset-controller";
+
+export interface DaemonSetDeps {
+  daemonSets: ResourceApi;
+  pods: ResourceApi;
+  dsInformer: Informer;
+  podInformer: Informer;
+  nodeInformer: Informer;
+  expectations: Expectations;
+  queue: WorkQueue;
+  clock: Clock;
+  logger: Logger;
+}
