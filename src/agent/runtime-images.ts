@@ -14,16 +14,24 @@ import { podSpec, type PodContainer } from "./runtime-types.js";
 /** The part of images/ ImageService pod images need. */
 export interface PodImageStore {
   get(refOrId: string): { id: string };
-  pull(ref: string, o: { credentials?: RegistryCredentials; onProgress: () => void }): Promise<{ id: string }>;
+  pull(
+    ref: string,
+    o: { credentials?: RegistryCredentials; onProgress: () => void },
+  ): Promise<{ id: string }>;
 }
 
-export type CredentialsFor = (registryHost: string, pod: KubeObject) => Promise<RegistryCredentials | undefined>;
+export type CredentialsFor = (
+  registryHost: string,
+  pod: KubeObject,
+) => Promise<RegistryCredentials | undefined>;
 
 export function pullPolicy(c: PodContainer): "Always" | "IfNotPresent" | "Never" {
   if (c.imagePullPolicy !== undefined) return c.imagePullPolicy;
   try {
     const ref = parseReference(c.image ?? "");
-    return ref.digest === undefined && (ref.tag === undefined || ref.tag === "latest") ? "Always" : "IfNotPresent";
+    return ref.digest === undefined && (ref.tag === undefined || ref.tag === "latest")
+      ? "Always"
+      : "IfNotPresent";
   } catch {
     return "IfNotPresent";
   }
@@ -76,7 +84,10 @@ export class PodImages {
     try {
       ref = normalizeReference(image);
     } catch (err) {
-      throw new ImagePullError("InvalidImageName", `Failed to apply default image tag "${image}": ${String(err)}`);
+      throw new ImagePullError(
+        "InvalidImageName",
+        `Failed to apply default image tag "${image}": ${String(err)}`,
+      );
     }
     const candidates: Array<RegistryCredentials | undefined> = [];
     const own = await this.#credentialsFor(ref.domain, pod);

@@ -5,7 +5,13 @@ import { matchScore, pullCredentials } from "./runtime-pull-secrets.js";
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 function secret(type: string, key: string, auths: Record<string, unknown>): KubeObject {
   const body = type === "kubernetes.io/dockerconfigjson" ? { auths } : auths;
-  return { apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, type, data: { [key]: b64(JSON.stringify(body)) } };
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "s" },
+    type,
+    data: { [key]: b64(JSON.stringify(body)) },
+  };
 }
 
 describe("pull secrets", () => {
