@@ -7,6 +7,7 @@ import type { Controller, ControllerContext } from "./controller.js";
 import { InformerFactory } from "./informers.js";
 import { ReplicaSetController } from "./replicaset/controller.js";
 import { DeploymentController } from "./deployment/controller.js";
+import { DaemonSetController } from "./daemonset/controller.js";
 
 export type { Clock } from "./clock.js";
 export type { Controller, ControllerContext } from "./controller.js";
@@ -28,7 +29,11 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
     logger: o.logger,
     clock: o.clock ?? systemClock,
   };
-  const controllers: Controller[] = [new ReplicaSetController(ctx), new DeploymentController(ctx)];
+  const controllers: Controller[] = [
+    new ReplicaSetController(ctx),
+    new DeploymentController(ctx),
+    new DaemonSetController(ctx),
+  ];
   const abort = new AbortController();
   const runs = controllers.map((c) =>
     c
