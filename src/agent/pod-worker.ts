@@ -304,7 +304,7 @@ export class PodWorker {
   async #publish(pod: KubeObject, records: ContainerRecord[]): Promise<void> {
     const now = this.#ctx.clock.now().getTime();
     const oldest = Math.min(...this.#busy.values());
-    if (now - oldest < HOLD_STATUS_MS) {
+    if (this.#busy.size > 0 && now - oldest < HOLD_STATUS_MS) {
       this.#wake(HOLD_STATUS_MS - (now - oldest));
       return;
     }
