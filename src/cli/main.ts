@@ -5,9 +5,11 @@ import { DataDirError } from "../server/data-dir.js";
 import { ListenError } from "../server/registry.js";
 import { ApiListenError } from "../api/http/server.js";
 import { CliError } from "./admin-client.js";
+import { registerAgentCommand } from "./commands/agent.js";
 import { registerKubeconfigCommand } from "./commands/kubeconfig.js";
 import { registerRegistryCommands } from "./commands/registry.js";
 import { registerServerCommand } from "./commands/server.js";
+import { registerTokenCommands } from "./commands/token.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -23,6 +25,8 @@ const program = new Command()
 registerServerCommand(program);
 registerRegistryCommands(program);
 registerKubeconfigCommand(program);
+registerTokenCommands(program);
+registerAgentCommand(program);
 
 try {
   await program.parseAsync(process.argv);
