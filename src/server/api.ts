@@ -21,6 +21,9 @@ import { applyStrategicMergePatch } from "../api/patch/strategic-merge.js";
 import { updateManagedFields } from "../api/patch/managed-fields.js";
 import { applyServerSideApply } from "../api/patch/server-side-apply.js";
 import { decodeKubeProtobuf } from "../api/protobuf/decode.js";
+import type { ClusterClient } from "../api/client/cluster.js";
+import type { PodStreamsResolver } from "../api/streams.js";
+import { ApiClient, type ClientOptions } from "../api/registry/client.js";
 import { ApiRegistry } from "../api/registry/registry.js";
 import { RbacCache } from "../api/registry/rbac-source.js";
 import { builtinCatalog, type ResourceCatalog } from "../api/resources/catalog.js";
@@ -38,12 +41,18 @@ export interface ApiConfig {
   datastore?: string;
   /** Another place to write the admin kubeconfig to (besides <data-dir>/api/admin.kubeconfig). */
   writeKubeconfig?: string;
+  /** tolerationSeconds of the not-ready/unreachable tolerations added to pods (k8s: 300). */
+  defaultTolerationSeconds?: { notReady: number; unreachable: number };
 }
 
 export interface ApiStack {
   /** https://HOST:PORT the API answers on. */
   readonly url: string;
   readonly kubeconfigPath: string;
+  /** An in-process client (controllers, scheduler, the local node agent) acting as `user`. */
+  client(o: ClientOptions): ClusterClient;
+  /** Where `kubectl logs/exec/port-forward` find a node's pods (set once the agent runs). */
+  setPodStreams(resolver: PodStreamsResolver): void;
   /** Stops serving (watches are cut after `timeoutMs`), then the registry's loops, then the store. */
   close(timeoutMs: number): Promise<void>;
 }
@@ -103,6 +112,12 @@ export async function startApiStack(o: {
     store,
     catalog,
     logger: logger.child({ part: "registry" }),
+    ...(config.defaultTolerationSeconds !== undefined && {
+      admission: {
+        defaultNotReadyTolerationSeconds: config.defaultTolerationSeconds.notReady,
+        defaultUnreachableTolerationSeconds: config.defaultTolerationSeconds.unreachable,
+      },
+    }),
     patch: {
       applyJsonPatch,
       applyMergePatch,
@@ -182,6 +197,10 @@ export async function startApiStack(o: {
     return {
       url: server.url,
       kubeconfigPath,
+      client: (clientOptions) => new ApiClient(registry, clientOptions),
+      setPodStreams(resolver) {
+        face.podStreams = resolver;
+      },
       async close(timeoutMs) {
         shutdown.abort();
         await server.close(timeoutMs);

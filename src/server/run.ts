@@ -6,6 +6,8 @@ import { prepareDataDir } from "./data-dir.js";
 import { createLogger, type LogLevel } from "./logger.js";
 import type { ApiConfig, ApiStack } from "./api.js";
 import type { EngineConfig, EngineStack } from "./engine.js";
+import type { ControlPlane, ControlPlaneConfig } from "./cluster.js";
+import type { NodeStack } from "./node.js";
 import { startRegistry, type RegistryConfig } from "./registry.js";
 
 export interface ServerConfig extends RegistryConfig {
@@ -16,6 +18,15 @@ export interface ServerConfig extends RegistryConfig {
   engine?: EngineConfig;
   /** The cluster (Kubernetes) API; absent for `skiff registry serve` and `skiff server --no-api`. */
   api?: ApiConfig;
+  /** The orchestrator parts, which run when the API does (the agent also needs the engine). */
+  cluster?: ClusterConfig;
+}
+
+export interface ClusterConfig extends ControlPlaneConfig {
+  /** Run the local node agent (`--no-agent`: this machine runs no pods). */
+  agent: boolean;
+  nodeName?: string;
+  nodeIp?: string;
 }
 
 /** Runs until a signal stops it. Throws (for exit code 1) when a part cannot start. */
@@ -37,6 +48,8 @@ export async function runServer(config: ServerConfig): Promise<void> {
   process.once("SIGINT", take);
   let engine: EngineStack | undefined;
   let api: ApiStack | undefined;
+  let controlPlane: ControlPlane | undefined;
+  let node: NodeStack | undefined;
   try {
     // Loaded only when wanted: `skiff registry serve` stays small.
     if (config.engine !== undefined) {
@@ -51,10 +64,28 @@ export async function runServer(config: ServerConfig): Promise<void> {
         logger: logger.child({ component: "api" }),
         metricsRegistry,
       });
+      if (config.cluster !== undefined) {
+        const { startControlPlane } = await import("./cluster.js");
+        controlPlane = await startControlPlane({ api, config: config.cluster, logger });
+        if (config.cluster.agent && engine !== undefined) {
+          const { startLocalNode } = await import("./node.js");
+          node = await startLocalNode({
+            dataDir: config.dataDir,
+            api,
+            engine: engine.services,
+            registry,
+            config: config.cluster,
+            logger: logger.child({ component: "agent" }),
+          });
+        }
+      }
     }
   } catch (err) {
     process.off("SIGTERM", take);
     process.off("SIGINT", take);
+    await node?.close();
+    await controlPlane?.close();
+    await api?.close(0);
     await engine?.close(0);
     await registry.close(0);
     throw err;
@@ -66,9 +97,11 @@ export async function runServer(config: ServerConfig): Promise<void> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, "shutting down");
-      // The API stops first (its watchers are cut), then the engine, whose clients may still
-      // be pushing to the registry.
-      Promise.resolve(api?.close(config.shutdownTimeoutMs))
+      // The node agent and the control plane stop first (pods keep running), then the API (its
+      // watchers are cut), then the engine, whose clients may still be pushing to the registry.
+      Promise.resolve(node?.close())
+        .then(() => controlPlane?.close())
+        .then(() => api?.close(config.shutdownTimeoutMs))
         .then(() => engine?.close(config.shutdownTimeoutMs))
         .then(() => registry.close(config.shutdownTimeoutMs))
         .catch((err: unknown) => logger.error({ err }, "error while shutting down"))

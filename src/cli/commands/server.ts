@@ -1,5 +1,5 @@
 // `skiff server` and `skiff registry serve`: the long-running processes.
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { parseListenAddress } from "../../server/listen-address.js";
 import { LOG_LEVELS, type LogLevel } from "../../server/logger.js";
 import { runServer, type ServerConfig } from "../../server/run.js";
@@ -30,6 +30,15 @@ interface ApiFlags {
   apiListen: string;
   datastore?: string;
   writeKubeconfig?: string;
+}
+
+interface ClusterFlags {
+  agent: boolean;
+  nodeName?: string;
+  nodeIp?: string;
+  nodeMonitorGracePeriod: string;
+  defaultNotReadyTolerationSeconds: string;
+  defaultUnreachableTolerationSeconds: string;
 }
 
 interface EngineFlags {
@@ -161,6 +170,57 @@ function addApiOptions(command: Command): Command {
     .addOption(new Option("--no-api", "do not run the Kubernetes API"));
 }
 
+/** Options of the orchestrator: the local node agent and the node lifecycle. */
+function addClusterOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--node-name <name>", "name of this machine's Node (default: the host name)").env(
+        "SKIFF_NODE_NAME",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--node-ip <ip>",
+        "address of this machine that other nodes reach (default: the address of the default route)",
+      ).env("SKIFF_NODE_IP"),
+    )
+    .addOption(
+      new Option(
+        "--node-monitor-grace-period <duration>",
+        "how long a node may go without renewing its Lease before it is marked NotReady and tainted",
+      )
+        .env("SKIFF_NODE_MONITOR_GRACE_PERIOD")
+        .default("40s"),
+    )
+    .addOption(
+      new Option(
+        "--default-not-ready-toleration-seconds <n>",
+        "how long pods stay on a NotReady node before they are evicted (added to pods without such a toleration)",
+      )
+        .env("SKIFF_DEFAULT_NOT_READY_TOLERATION_SECONDS")
+        .default("300"),
+    )
+    .addOption(
+      new Option(
+        "--default-unreachable-toleration-seconds <n>",
+        "how long pods stay on an unreachable node before they are evicted (added to pods without such a toleration)",
+      )
+        .env("SKIFF_DEFAULT_UNREACHABLE_TOLERATION_SECONDS")
+        .default("300"),
+    )
+    .addOption(
+      new Option(
+        "--no-agent",
+        "do not run pods on this machine (it still runs the API, controllers and scheduler)",
+      ),
+    );
+}
+
+function parseSeconds(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`${flag}: expected whole seconds, got "${text}"`);
+  return Number(text);
+}
+
 function toConfig(flags: ServeFlags, listenFlag: string): ServerConfig {
   return {
     dataDir: flags.dataDir,
@@ -184,19 +244,36 @@ export function registerServerCommand(program: Command): void {
     );
   addRegistryServerOptions(command, "--registry-listen", "SKIFF_REGISTRY_LISTEN");
   addApiOptions(command);
+  addClusterOptions(command);
   addEngineOptions(command).action(
-    async (flags: ServeFlags & EngineFlags & ApiFlags & { registryListen: string }) => {
+    async (flags: ServeFlags & EngineFlags & ApiFlags & ClusterFlags & { registryListen: string }) => {
       const config = toConfig({ ...flags, listen: flags.registryListen }, "--registry-listen");
       await runServer({
         ...config,
         api: flags.api
           ? {
               listen: parseListenAddress(flags.apiListen, "--api-listen"),
+              defaultTolerationSeconds: {
+                notReady: parseSeconds(
+                  flags.defaultNotReadyTolerationSeconds,
+                  "--default-not-ready-toleration-seconds",
+                ),
+                unreachable: parseSeconds(
+                  flags.defaultUnreachableTolerationSeconds,
+                  "--default-unreachable-toleration-seconds",
+                ),
+              },
               ...(flags.datastore !== undefined && flags.datastore !== "" && { datastore: flags.datastore }),
               ...(flags.writeKubeconfig !== undefined &&
                 flags.writeKubeconfig !== "" && { writeKubeconfig: flags.writeKubeconfig }),
             }
           : undefined,
+        cluster: {
+          agent: flags.agent,
+          ...(flags.nodeName !== undefined && flags.nodeName !== "" && { nodeName: flags.nodeName }),
+          ...(flags.nodeIp !== undefined && flags.nodeIp !== "" && { nodeIp: flags.nodeIp }),
+          nodeMonitorGracePeriodMs: parseDuration(flags.nodeMonitorGracePeriod),
+        },
         engine: flags.engine
           ? {
               socketPath: flags.engineSocket,
@@ -222,12 +299,19 @@ certificate and an admin token under <data-dir>/api/pki and writes an admin kube
 <data-dir>/api/admin.kubeconfig (mode 0600; \`skiff kubeconfig\` prints it). Cluster state is
 kept in SQLite under <data-dir>/api, or in etcd with --datastore etcd://127.0.0.1:2379.
 
+With the API and the engine, the server is a one-node cluster: the controllers (Deployments,
+ReplicaSets, DaemonSets, node lifecycle) and the scheduler run beside the API, and the local
+node agent registers this machine as a Node and runs the pods bound to it as real containers
+(they also show in \`docker ps\`). More machines join with \`skiff token create\` here and
+\`skiff agent --server URL --token TOKEN\` there.
+
 Examples:
   skiff server                                   # /var/lib/skiff, registry on 127.0.0.1:5000
   DOCKER_HOST=unix:///run/skiff/engine.sock docker run --rm -it busybox sh
   skiff server --data-dir /srv/skiff --registry-listen 0.0.0.0:5000
   skiff server --no-engine --write-kubeconfig ~/.kube/config && kubectl get namespaces
-  skiff server --datastore etcd://127.0.0.1:2379`,
+  skiff server --datastore etcd://127.0.0.1:2379
+  kubectl create deployment web --image=127.0.0.1:5000/team/web:1 --replicas=3`,
   );
 }
 
