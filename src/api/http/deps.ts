@@ -13,6 +13,7 @@ import type {
   WriteOptions,
 } from "../registry/options.js";
 import type { ResourceDef as RegistryResourceDef } from "../registry/deps.js";
+import type { PodStreamsResolver } from "../streams.js";
 
 export type { DeleteOptions, ListOptions, PatchType, Subresource, UserInfo, WatchOptions, WriteOptions };
 
@@ -73,6 +74,15 @@ export interface HttpRegistry {
     o: WriteOptions & DeleteOptions,
   ): Promise<KubeList>;
   getScale(def: HttpResourceDef, namespace: string | undefined, name: string): Promise<KubeObject>;
+  /** POST of pods' binding or eviction; answers a Success Status. */
+  createSubresource(
+    def: HttpResourceDef,
+    namespace: string | undefined,
+    name: string,
+    subresource: string,
+    body: KubeObject,
+    o: WriteOptions,
+  ): Promise<KubeObject>;
 }
 
 /** Kubernetes' authorizer.Attributes. */
@@ -123,4 +133,6 @@ export interface ApiFace {
   /** host:port clients reach the server at (legacy discovery's serverAddressByClientCIDRs). */
   serverAddress: string;
   clock?: () => Date;
+  /** The logs/exec/port-forward streams of a node; without it those subresources are 404. */
+  podStreams?: PodStreamsResolver;
 }

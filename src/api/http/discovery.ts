@@ -11,6 +11,23 @@ interface SubresourceInfo {
 
 const SUBRESOURCE_VERBS = ["get", "patch", "update"];
 
+const coreKind = (kind: string) => ({ group: "", version: "v1", kind });
+
+/** The pod subresources served besides status, as a 1.32 server lists them (alphabetically). */
+const POD_SUBRESOURCES: SubresourceInfo[] = [
+  { name: "binding", responseKind: coreKind("Binding"), verbs: ["create"] },
+  { name: "eviction", responseKind: { group: "policy", version: "v1", kind: "Eviction" }, verbs: ["create"] },
+  { name: "exec", responseKind: coreKind("PodExecOptions"), verbs: ["create", "get"] },
+  { name: "log", responseKind: coreKind("Pod"), verbs: ["get"] },
+  { name: "portforward", responseKind: coreKind("PodPortForwardOptions"), verbs: ["create", "get"] },
+];
+
+/** Core resources served without a catalog entry: the legacy create-only `bindings` (with pods). */
+function coreExtras(catalog: HttpCatalog, group: string, version: string) {
+  if (group !== "" || version !== "v1" || catalog.get("", "v1", "pods") === undefined) return [];
+  return [{ resource: "bindings", kind: "Binding", singular: "binding", verbs: ["create"] }];
+}
+
 function subresourcesOf(def: HttpResourceDef): SubresourceInfo[] {
   const subs: SubresourceInfo[] = [];
   if (def.subresources.scale !== undefined) {
@@ -27,6 +44,7 @@ function subresourcesOf(def: HttpResourceDef): SubresourceInfo[] {
       verbs: SUBRESOURCE_VERBS,
     });
   }
+  if (def.group === "" && def.resource === "pods") subs.push(...POD_SUBRESOURCES);
   if (def.group === "" && def.resource === "serviceaccounts") {
     subs.push({
       name: "token",
@@ -60,22 +78,31 @@ export function aggregatedDiscovery(catalog: HttpCatalog, core: boolean): object
       versions: orderedVersions(g).map((version) => ({
         version,
         freshness: "Current",
-        resources: defsOf(catalog, g.group, version).map((d) => ({
-          resource: d.resource,
-          responseKind: { group: d.group, version: d.version, kind: d.kind },
-          scope: d.namespaced ? "Namespaced" : "Cluster",
-          singularResource: d.singular,
-          verbs: d.verbs,
-          ...(d.shortNames.length > 0 && { shortNames: d.shortNames }),
-          ...(d.categories.length > 0 && { categories: d.categories }),
-          ...(subresourcesOf(d).length > 0 && {
-            subresources: subresourcesOf(d).map((s) => ({
-              subresource: s.name,
-              responseKind: s.responseKind,
-              verbs: s.verbs,
-            })),
-          }),
-        })),
+        resources: [
+          ...coreExtras(catalog, g.group, version).map((x) => ({
+            resource: x.resource,
+            responseKind: coreKind(x.kind),
+            scope: "Namespaced",
+            singularResource: x.singular,
+            verbs: x.verbs,
+          })),
+          ...defsOf(catalog, g.group, version).map((d) => ({
+            resource: d.resource,
+            responseKind: { group: d.group, version: d.version, kind: d.kind },
+            scope: d.namespaced ? "Namespaced" : "Cluster",
+            singularResource: d.singular,
+            verbs: d.verbs,
+            ...(d.shortNames.length > 0 && { shortNames: d.shortNames }),
+            ...(d.categories.length > 0 && { categories: d.categories }),
+            ...(subresourcesOf(d).length > 0 && {
+              subresources: subresourcesOf(d).map((s) => ({
+                subresource: s.name,
+                responseKind: s.responseKind,
+                verbs: s.verbs,
+              })),
+            }),
+          })),
+        ],
       })),
     }));
   return { kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2", metadata: {}, items };
@@ -119,6 +146,17 @@ export function apiResourceList(catalog: HttpCatalog, group: string, version: st
   const defs = defsOf(catalog, group, version);
   if (defs.length === 0) return undefined;
   const resources: object[] = [];
+  {
+    for (const x of coreExtras(catalog, group, version)) {
+      resources.push({
+        name: x.resource,
+        singularName: x.singular,
+        namespaced: true,
+        kind: x.kind,
+        verbs: x.verbs,
+      });
+    }
+  }
   for (const d of defs) {
     resources.push({
       name: d.resource,

@@ -246,6 +246,11 @@ export class FakeRegistry implements HttpRegistry {
       spec: { replicas: (o.spec as { replicas?: number } | undefined)?.replicas ?? 1 },
     };
   }
+
+  async createSubresource(d: HttpResourceDef, ns: string | undefined, name: string): Promise<KubeObject> {
+    await this.get(d, ns, name);
+    return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success" } as KubeObject;
+  }
 }
 
 export const ADMIN: UserInfo = { name: "skiff-admin", groups: ["system:masters", "system:authenticated"] };

@@ -2,6 +2,7 @@
 // authorisation (403) → the handler for the path, with every failure answered as a Status and
 // one log line and one metrics sample per request.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import type { Registry as MetricsRegistry } from "prom-client";
@@ -17,6 +18,9 @@ import { handleGet, handleList, handleWatch } from "./read-handlers.js";
 import { requestInfo, type RequestInfo } from "./request-info.js";
 import { sendError } from "./respond.js";
 import { REVIEW_RESOURCES, handleAccessReview, handleTokenRequest } from "./reviews.js";
+import { CREATE_SUBRESOURCES, handleCreateSubresource, handleLegacyBinding } from "./pod-subresources.js";
+import { handlePodLog } from "./streams/logs.js";
+import { STREAM_SUBRESOURCES, handleStreamUpgrade, refuseUpgrade } from "./streams/upgrade.js";
 import {
   handleCreate,
   handleDelete,
@@ -34,7 +38,12 @@ export interface ApiHandlerOptions {
   shutdown?: AbortSignal;
 }
 
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+/** Upgraded requests (exec, port-forward): the server's `upgrade` event. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export type RequestHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  upgrade?: UpgradeHandler;
+};
 
 export const ANONYMOUS: UserInfo = { name: "system:anonymous", groups: ["system:unauthenticated"] };
 
@@ -85,10 +94,28 @@ async function authorize(face: ApiFace, info: RequestInfo, user: UserInfo): Prom
 
 const SUBRESOURCE_VERBS = new Set(["get", "update", "patch"]);
 
+/** The subresources of pods that are not plain reads and writes of the pod. */
+function handlePodSubresource(ctx: RequestContext, def: HttpResourceDef): Promise<void> | undefined {
+  const { info } = ctx;
+  if (!(def.group === "" && def.resource === "pods") || info.subresource === "") return undefined;
+  if (CREATE_SUBRESOURCES.has(info.subresource)) return handleCreateSubresource(ctx, def);
+  if (info.subresource === "log") {
+    if (info.verb !== "get") throw methodNotAllowed();
+    return handlePodLog(ctx);
+  }
+  if (STREAM_SUBRESOURCES.has(info.subresource)) {
+    throw new ApiError("BadRequest", "Upgrade request required");
+  }
+  return undefined;
+}
+
 async function handleResource(ctx: RequestContext): Promise<void> {
   const { info, face } = ctx;
   if (info.group === "authorization.k8s.io" && REVIEW_RESOURCES.has(info.resource)) {
     return handleAccessReview(ctx, info.resource);
+  }
+  if (info.group === "" && info.version === "v1" && info.resource === "bindings") {
+    return handleLegacyBinding(ctx);
   }
   const def: HttpResourceDef | undefined = face.catalog.get(info.group, info.version, info.resource);
   if (def === undefined) throw notServed();
@@ -103,6 +130,8 @@ async function handleResource(ctx: RequestContext): Promise<void> {
   if (def.group === "" && def.resource === "serviceaccounts" && info.subresource === "token") {
     return handleTokenRequest(ctx, def);
   }
+  const pods = handlePodSubresource(ctx, def);
+  if (pods !== undefined) return pods;
   const allowed = info.subresource === "" ? def.verbs.includes(info.verb) : SUBRESOURCE_VERBS.has(info.verb);
   if (!allowed) throw methodNotAllowed();
   if (ctx.representation === undefined) throw notAcceptable();
@@ -128,7 +157,43 @@ async function handleResource(ctx: RequestContext): Promise<void> {
   }
 }
 
+/**
+ * Kubernetes (1.32, AuthorizePodWebsocketUpgradeCreatePermission) also asks for `create` on a
+ * WebSocket GET of exec, attach and port-forward, so that `get` alone cannot run commands.
+ */
+async function authorizeUpgrade(face: ApiFace, info: RequestInfo, user: UserInfo): Promise<void> {
+  await authorize(face, info, user);
+  if (info.verb === "get" && ["exec", "attach", "portforward"].includes(info.subresource)) {
+    await authorize(face, { ...info, verb: "create" }, user);
+  }
+}
+
+function createUpgradeHandler(o: ApiHandlerOptions): UpgradeHandler {
+  return (req, socket, head) => {
+    const url = new URL(req.url ?? "/", "https://localhost");
+    const info = requestInfo(req.method ?? "GET", url.pathname, url.searchParams);
+    const log = o.logger.child({ method: req.method, path: url.pathname, upgrade: req.headers.upgrade });
+    socket.on("error", (err) => log.debug({ err }, "upgraded connection failed"));
+    void (async () => {
+      const user = await authenticate(o.face, req);
+      await authorizeUpgrade(o.face, info, user);
+      await handleStreamUpgrade({ req, socket, head, info, url, face: o.face, logger: log });
+      log.info({ user: user.name, verb: info.verb, subresource: info.subresource }, "upgrade");
+    })().catch((err: unknown) => {
+      if (!(err instanceof ApiError) || err.code >= 500) log.error({ err }, "upgrade failed");
+      else log.info({ status: err.code, reason: err.reason }, "upgrade refused");
+      refuseUpgrade(socket, err);
+    });
+  };
+}
+
 export function createApiHandler(o: ApiHandlerOptions): RequestHandler {
+  const handler: RequestHandler = createRequestHandler(o);
+  handler.upgrade = createUpgradeHandler(o);
+  return handler;
+}
+
+function createRequestHandler(o: ApiHandlerOptions): RequestHandler {
   const openapi = new OpenApiDocs(o.face.catalog);
   const clock = o.face.clock ?? (() => new Date());
   return (req, res) => {

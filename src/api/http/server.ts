@@ -43,6 +43,7 @@ export async function startApiHttpServer(o: {
     },
     o.handler,
   );
+  if (o.handler.upgrade !== undefined) server.on("upgrade", o.handler.upgrade);
   const sockets = new Set<Socket>();
   server.on("connection", (s: Socket) => {
     sockets.add(s);

@@ -3,6 +3,7 @@
 // rolebinding|clusterrole|clusterrolebinding|quota|ingress, autoscale, auth can-i) send.
 import { Condition, LabelSelector, metadata } from "./meta.js";
 import { LocalObjectReference, PodSpec, PodTemplateSpec, Pod } from "./core-pod.js";
+import { Binding, Eviction } from "./kinds-subresource.js";
 import { bool, field, i32, i64, inline, msg, msgs, str, strMap, strs, type MessageDef } from "./schema.js";
 
 const status = () => msg("status", () => ({}));
@@ -225,6 +226,9 @@ export const KINDS: ReadonlyMap<string, MessageDef> = new Map([
   ["authorization.k8s.io/v1 SubjectAccessReview", SubjectAccessReview],
   ["networking.k8s.io/v1 Ingress", Ingress],
   ["authentication.k8s.io/v1 TokenRequest", TokenRequest],
+  ["v1 Binding", Binding],
+  ["policy/v1 Eviction", Eviction],
+  ["policy/v1beta1 Eviction", Eviction],
 ]);
 
 export { PodSpec };
