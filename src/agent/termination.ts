@@ -40,7 +40,7 @@ export async function stopGracefully(o: StopOptions): Promise<void> {
       const message = `PreStopHook failed: ${r.output}`;
       o.events.record(o.pod, { type: "Warning", reason: "FailedPreStopHook", message, fieldPath: path });
     }
-    grace = Math.max(MIN_GRACE_AFTER_HOOK_SECONDS, grace - Math.ceil((Date.now() - started) / 1000));
+    grace = Math.max(MIN_GRACE_AFTER_HOOK_SECONDS, grace - Math.floor((Date.now() - started) / 1000));
   }
   await o.runtime.stopContainer(o.record.id, grace);
 }
