@@ -7,12 +7,12 @@ import { getAllReplicaSetsAndSyncRevision } from "./new-rs.js";
 import { scaleReplicaSet } from "./ops.js";
 import {
   activeOf,
+  availableOf,
   byCreation,
   deploymentSpec,
   rsReplicas,
-  rsStatus,
+  sumAvailable,
   sumReplicas,
-  sumStatus,
 } from "./spec.js";
 import { readStatus } from "./conditions.js";
 import { deploymentComplete } from "./status.js";
@@ -57,7 +57,7 @@ async function reconcileOldReplicaSets(
   const budget = maxScaleDown(spec, {
     allReplicas: sumReplicas([...current, newRS]),
     newReplicas: rsReplicas(newRS),
-    newAvailable: rsStatus(newRS).availableReplicas,
+    newAvailable: availableOf(newRS),
   });
   if (budget <= 0) return { scaled: false, oldRSs: current };
   const replace = (from: KubeObject, to: KubeObject): void => {
@@ -68,7 +68,7 @@ async function reconcileOldReplicaSets(
   let cleaned = 0;
   for (const rs of activeOf(current).sort(byCreation)) {
     if (cleaned >= budget) break;
-    const unhealthy = rsReplicas(rs) - rsStatus(rs).availableReplicas;
+    const unhealthy = rsReplicas(rs) - availableOf(rs);
     if (unhealthy <= 0) continue;
     const n = Math.min(budget - cleaned, unhealthy);
     replace(rs, (await scaleReplicaSet(s, rs, rsReplicas(rs) - n)).rs);
@@ -77,7 +77,7 @@ async function reconcileOldReplicaSets(
 
   // Then available ones, while the Deployment keeps its minimum availability.
   let scaledDown = 0;
-  const total = availableScaleDown(spec, sumStatus([...current, newRS], "availableReplicas"));
+  const total = availableScaleDown(spec, sumAvailable([...current, newRS]));
   for (const rs of activeOf(current).sort(byCreation)) {
     if (scaledDown >= total) break;
     const n = Math.min(rsReplicas(rs), total - scaledDown);

@@ -96,6 +96,18 @@ export function sumReplicas(rss: KubeObject[]): number {
   return rss.reduce((n, rs) => n + rsReplicas(rs), 0);
 }
 
+/**
+ * Available pods a ReplicaSet will keep: its status, capped by its size (a ReplicaSet just
+ * scaled down still reports the pods it is about to delete).
+ */
+export function availableOf(rs: KubeObject): number {
+  return Math.min(rsReplicas(rs), rsStatus(rs).availableReplicas);
+}
+
+export function sumAvailable(rss: KubeObject[]): number {
+  return rss.reduce((n, rs) => n + availableOf(rs), 0);
+}
+
 export function sumStatus(rss: KubeObject[], field: keyof ReplicaCounts): number {
   return rss.reduce((n, rs) => n + rsStatus(rs)[field], 0);
 }
