@@ -7,7 +7,7 @@
 // starts only once they are done. Attach clients that were waiting are connected right before
 // `runc start`. A failure undoes every step in reverse and leaves the record with Docker's
 // error and exit code.
-import { mkdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import type { ContainerContext, ContainerEntry } from "./container-context.js";
 import {
   joinedNetns,
@@ -63,7 +63,8 @@ async function recordMounts<I extends ContainerImage>(
     }
     const source =
       m.type === "volume" && m.name !== undefined ? await volumeSource(ctx, m.name, m.source) : m.source;
-    if (m.type === "bind") await mkdir(source, { recursive: true }); // -v creates a missing host dir, as Docker does
+    // -v creates a missing host dir, as Docker does; an existing source (a file too) is used as it is.
+    if (m.type === "bind" && !(await exists(source))) await mkdir(source, { recursive: true });
     if (m.type === "volume" && m.noCopy !== true) await copyUpIfEmpty(rootPath, m.destination, source);
     binds.push({ source, destination: m.destination, readonly: !m.rw });
   }
@@ -219,6 +220,13 @@ export async function startEntry<I extends ContainerImage>(
     await ctx.save(e).catch(() => undefined);
     throw err;
   }
+}
+
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function runtimeMessage(err: unknown): string {
