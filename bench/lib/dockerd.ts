@@ -14,7 +14,12 @@ export interface Dockerd {
   stop(): Promise<void>;
 }
 
-export async function startDockerd(): Promise<Dockerd> {
+export interface DockerdOptions {
+  /** Extra environment for dockerd (on top of this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startDockerd(o: DockerdOptions = {}): Promise<Dockerd> {
   const work = await mkdtemp(join(tmpdir(), "skiff-bench-dockerd-"));
   const socketPath = join(work, "docker.sock");
   const child = spawn(
@@ -31,7 +36,7 @@ export async function startDockerd(): Promise<Dockerd> {
       "--storage-driver",
       "overlay2",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...o.env } },
   );
   killOnExit(child);
   const logs: string[] = [];

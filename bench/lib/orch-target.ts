@@ -1,0 +1,61 @@
+// What the orchestration benchmark asks of each orchestrator (Skiff through its Kubernetes API,
+// Docker Swarm through the Engine API), so that one loop can measure both the same way. Every
+// timed step starts its clock just before its API call and stops it when the orchestrator's
+// own event stream (a pod watch, Docker's events) shows the result.
+
+export type OrchName = "skiff" | "swarm";
+
+export interface Workload {
+  /** Deployment / service name. */
+  name: string;
+  replicas: number;
+  /** Swarm's restart delay ("0s"); Swarm's default (5 s) when absent. Skiff ignores it. */
+  restartDelay?: string;
+}
+
+export interface MemoryReport {
+  /** The orchestrator's own server processes (skiff server; dockerd + containerd). */
+  serverMiB: number;
+  /** Its per-container helpers (conmon; containerd-shim). */
+  helpersMiB: number;
+  byName: Record<string, { count: number; mib: number }>;
+}
+
+export interface OrchTarget {
+  readonly name: OrchName;
+  /** `v` is 1 or 2: the same busybox httpd image under two tags. */
+  image(v: 1 | 2): string;
+  /**
+   * One replica created (Skiff: a bare Pod; Swarm: a 1-replica service) and removed again:
+   * ms from the create call to its container seen running.
+   */
+  startOne(name: string): Promise<number>;
+  /** `n` replicas created at once (Deployment / service), left running: each one's ms. */
+  startMany(name: string, n: number): Promise<number[]>;
+  /** Creates the workload with image 1 and waits until all its replicas run. */
+  deploy(w: Workload): Promise<void>;
+  /** kill -9 of one replica's main process (a different one each call): ms until it runs again. */
+  killOne(name: string): Promise<number>;
+  /** Deletes one replica (pod / task container): ms until its replacement runs. */
+  deleteOne(name: string): Promise<number>;
+  /** Scales to `replicas`: ms until that many run (and are Ready). */
+  scale(name: string, replicas: number): Promise<number>;
+  /** Rolls the workload to image `v`: ms until every replica runs it (and is Ready). */
+  update(name: string, v: 1 | 2): Promise<number>;
+  /** Deletes the workload and waits (bounded) for its containers to go. */
+  remove(name: string): Promise<void>;
+  memory(): Promise<MemoryReport>;
+  stop(): Promise<void>;
+}
+
+/** Polls `cond` every `intervalMs` until true; throws naming `what` after `timeoutMs`. */
+export async function pollUntil(
+  cond: () => Promise<boolean>,
+  o: { timeoutMs: number; what: string; intervalMs?: number },
+): Promise<void> {
+  const deadline = performance.now() + o.timeoutMs;
+  while (!(await cond())) {
+    if (performance.now() > deadline) throw new Error(`no ${o.what} within ${o.timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, o.intervalMs ?? 250));
+  }
+}
