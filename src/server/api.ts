@@ -77,14 +77,18 @@ export async function writePrivateFile(path: string, text: string): Promise<void
   }
 }
 
-/** The ServiceAccount a token names, or undefined when it is gone (its tokens are then void). */
-async function findServiceAccount(
+/**
+ * The core/v1 object a token names (its ServiceAccount, or the bootstrap-token Secret of a join
+ * token), or undefined when it is gone: its tokens are then void.
+ */
+async function findCoreObject(
   registry: ApiRegistry,
   catalog: ResourceCatalog,
+  resource: "serviceaccounts" | "secrets",
   namespace: string,
   name: string,
 ): Promise<KubeObject | undefined> {
-  const def = catalog.get("", "v1", "serviceaccounts");
+  const def = catalog.get("", "v1", resource);
   if (def === undefined) return undefined;
   try {
     return await registry.get(def, namespace, name);
@@ -150,7 +154,11 @@ export async function startApiStack(o: {
     const authenticator = new Authenticator({
       credentials,
       serviceAccounts: {
-        serviceAccount: (namespace, name) => findServiceAccount(registry, catalog, namespace, name),
+        serviceAccount: (namespace, name) =>
+          findCoreObject(registry, catalog, "serviceaccounts", namespace, name),
+      },
+      bootstrapTokens: {
+        secret: (namespace, name) => findCoreObject(registry, catalog, "secrets", namespace, name),
       },
     });
     const face: ApiFace = {
