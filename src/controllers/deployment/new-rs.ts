@@ -30,7 +30,10 @@ export function findNewReplicaSet(d: KubeObject, rsList: KubeObject[]): KubeObje
   return [...rsList].sort(byCreation).find((rs) => templatesEqual(rsTemplate(rs), template));
 }
 
-/** The new and old ReplicaSets; brings the new one's annotations and revision up to date. */
+/**
+ * The new and old ReplicaSets; brings the new one's annotations and revision up to date (and
+ * replaces it in `rsList` when it had to be written).
+ */
 export async function getAllReplicaSetsAndSyncRevision(
   s: SyncState,
   rsList: KubeObject[],
@@ -39,7 +42,12 @@ export async function getAllReplicaSetsAndSyncRevision(
   const existing = findNewReplicaSet(s.d, rsList);
   const oldRSs = [...rsList].filter((rs) => rs !== existing).sort(byCreation);
   const revision = maxRevision(oldRSs) + 1;
-  if (existing) return { newRS: await syncExisting(s, existing, revision), oldRSs };
+  if (existing) {
+    const newRS = await syncExisting(s, existing, revision);
+    // Later steps of this sync read `rsList` again: they must see what was written.
+    rsList[rsList.indexOf(existing)] = newRS;
+    return { newRS, oldRSs };
+  }
   if (!create) return { newRS: undefined, oldRSs };
   return { newRS: await createNew(s, oldRSs, revision), oldRSs };
 }
