@@ -4,12 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { isObject, listAt, strAt } from "../api/resources/json.js";
 import type { KubeObject } from "../api/types.js";
 import type { Clock } from "./clock.js";
-import {
-  ContainerStartFailure,
-  ImagePullError,
-  type ContainerRecord,
-  type PodRuntime,
-} from "./pod-runtime.js";
+import type { ContainerRecord, ContainerStartFailure, ImagePullError, PodRuntime } from "./pod-runtime.js";
 
 export class FakeRuntime implements PodRuntime {
   readonly records = new Map<string, ContainerRecord>();

@@ -32,8 +32,8 @@ function rec(
   };
 }
 
-function status(p: KubeObject, records: ContainerRecord[], o: Partial<PodStatusInput> = {}) {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function status(p: KubeObject, records: ContainerRecord[], o: Partial<PodStatusInput> = {}): any {
   return podStatus({
     pod: p,
     records,
@@ -43,7 +43,7 @@ function status(p: KubeObject, records: ContainerRecord[], o: Partial<PodStatusI
     hostIP: "192.168.0.1",
     now: at(100),
     ...o,
-  }) as any;
+  });
 }
 
 const one = { containers: [{ name: "c", image: "img:1" }] };
