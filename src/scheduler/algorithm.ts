@@ -41,9 +41,10 @@ function firstFailure(
 }
 
 function pickBest(pod: PodInfo, nodes: readonly NodeView[], profile: Profile): string {
-  const totals = new Array<number>(nodes.length).fill(0);
+  const totals = new Float64Array(nodes.length);
+  const scores = new Array<number>(nodes.length);
   for (const plugin of profile.scores) {
-    const scores = nodes.map((n) => plugin.score(pod, n));
+    for (let i = 0; i < nodes.length; i++) scores[i] = plugin.score(pod, nodes[i] as NodeView);
     plugin.normalize?.(scores);
     for (let i = 0; i < scores.length; i++) totals[i] = (totals[i] ?? 0) + (scores[i] ?? 0) * plugin.weight;
   }

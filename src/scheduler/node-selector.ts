@@ -75,6 +75,6 @@ export function selectorMatches(
   selector: Readonly<Record<string, string>>,
   labels: Readonly<Record<string, string>>,
 ): boolean {
-  for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
   return true;
 }

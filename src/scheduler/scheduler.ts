@@ -36,9 +36,14 @@ export interface SchedulerOptions {
 }
 
 export interface SchedulerStats {
+  /** Pods bound. */
   scheduled: number;
+  /** Attempts that found no node. */
   unschedulable: number;
+  /** Bindings that failed. */
   errors: number;
+  /** Time spent deciding (filters, scores, assume), in milliseconds. */
+  algorithmMs: number;
 }
 
 /** Pods decided between two yields of the loop, so watch events and bindings get their turn. */
@@ -54,7 +59,7 @@ export class Scheduler {
   readonly #cache = new SchedulerCache();
   readonly #queue: SchedulingQueue;
   readonly #nodeSignatures = new Map<string, string>();
-  readonly #stats: SchedulerStats = { scheduled: 0, unschedulable: 0, errors: 0 };
+  readonly #stats: SchedulerStats = { scheduled: 0, unschedulable: 0, errors: 0, algorithmMs: 0 };
   #pods: ResourceApi | undefined;
   #binder: Binder | undefined;
   #events: EventRecorder | undefined;
@@ -126,7 +131,10 @@ export class Scheduler {
     for (;;) {
       const next = await this.#queue.pop(signal);
       if (next === undefined) return;
-      this.#scheduleOne(next.pod, next.cycle);
+      const started = performance.now();
+      const node = this.#decide(next.pod, next.cycle);
+      this.#stats.algorithmMs += performance.now() - started;
+      if (node !== undefined) void this.#bind(next.pod.info, node);
       if (++batch >= BATCH) {
         batch = 0;
         await new Promise((r) => setImmediate(r));
@@ -135,11 +143,12 @@ export class Scheduler {
     }
   }
 
-  #scheduleOne(qp: QueuedPod, cycle: number): void {
+  /** Picks the pod's node and counts the pod there; undefined when it is not to be bound now. */
+  #decide(qp: QueuedPod, cycle: number): string | undefined {
     const pod = qp.info;
     if (pod.deleting || pod.nodeName !== "") {
       this.#queue.done(pod.key);
-      return;
+      return undefined;
     }
     const result = schedulePod(pod, this.#cache.nodes(), this.#profile);
     if (result.node === undefined) {
@@ -147,10 +156,10 @@ export class Scheduler {
       this.#queue.unschedulable(pod.key, cycle);
       this.#report(pod, "Unschedulable", result.message);
       this.#log.debug({ pod: pod.key, message: result.message }, "pod unschedulable");
-      return;
+      return undefined;
     }
     this.#cache.assume(pod, result.node);
-    void this.#bind(pod, result.node);
+    return result.node;
   }
 
   async #bind(pod: PodInfo, node: string): Promise<void> {

@@ -90,6 +90,9 @@ export interface NodeView {
   readonly usedPorts: readonly HostPort[];
 }
 
+/** What a filter answers for a node that fits (shared, never mutated). */
+export const FITS: readonly string[] = Object.freeze([]);
+
 /** One filter plugin: the reasons the node does not fit, none when it does. */
 export interface FilterPlugin {
   readonly name: string;

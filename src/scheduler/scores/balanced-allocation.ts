@@ -7,17 +7,12 @@ export const balancedAllocation: ScorePlugin = {
   name: "NodeResourcesBalancedAllocation",
   weight: 1,
   score(pod: PodInfo, node: NodeView): number {
-    const fractions: number[] = [];
-    const pairs: [number, number][] = [
-      [node.requested.milliCpu + pod.requests.milliCpu, node.allocatable.milliCpu],
-      [node.requested.memory + pod.requests.memory, node.allocatable.memory],
-    ];
-    for (const [requested, capacity] of pairs) {
-      if (capacity === 0) continue;
-      fractions.push(Math.min(1, requested / capacity));
-    }
-    const [a, b] = fractions;
-    const std = a !== undefined && b !== undefined ? Math.abs((a - b) / 2) : 0;
-    return Math.trunc((1 - std) * MAX_NODE_SCORE);
+    const cpu = node.allocatable.milliCpu;
+    const memory = node.allocatable.memory;
+    // With one resource (or none) known there is nothing to balance.
+    if (cpu === 0 || memory === 0) return MAX_NODE_SCORE;
+    const a = Math.min(1, (node.requested.milliCpu + pod.requests.milliCpu) / cpu);
+    const b = Math.min(1, (node.requested.memory + pod.requests.memory) / memory);
+    return Math.trunc((1 - Math.abs((a - b) / 2)) * MAX_NODE_SCORE);
   },
 };

@@ -12,16 +12,17 @@ export const leastAllocated: ScorePlugin = {
   name: "NodeResourcesFit",
   weight: 1,
   score(pod: PodInfo, node: NodeView): number {
+    const cpu = node.allocatable.milliCpu;
+    const memory = node.allocatable.memory;
     let sum = 0;
     let weights = 0;
-    const pairs: [number, number][] = [
-      [node.nonZeroRequested.milliCpu + pod.nonZero.milliCpu, node.allocatable.milliCpu],
-      [node.nonZeroRequested.memory + pod.nonZero.memory, node.allocatable.memory],
-    ];
-    for (const [requested, capacity] of pairs) {
-      if (capacity === 0) continue;
-      sum += leastRequested(requested, capacity);
-      weights += 1;
+    if (cpu > 0) {
+      sum += leastRequested(node.nonZeroRequested.milliCpu + pod.nonZero.milliCpu, cpu);
+      weights++;
+    }
+    if (memory > 0) {
+      sum += leastRequested(node.nonZeroRequested.memory + pod.nonZero.memory, memory);
+      weights++;
     }
     return weights === 0 ? 0 : Math.floor(sum / weights);
   },

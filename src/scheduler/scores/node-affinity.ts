@@ -7,6 +7,7 @@ export const preferredNodeAffinity: ScorePlugin = {
   name: "NodeAffinity",
   weight: 2,
   score(pod: PodInfo, node: NodeView): number {
+    if (pod.preferredTerms.length === 0) return 0;
     let sum = 0;
     for (const t of pod.preferredTerms) {
       if (t.weight !== 0 && termMatches(t.preference, node.labels, node.name)) sum += t.weight;

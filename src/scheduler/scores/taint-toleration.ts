@@ -7,6 +7,7 @@ export const preferNoScheduleTaints: ScorePlugin = {
   name: "TaintToleration",
   weight: 3,
   score(pod: PodInfo, node: NodeView): number {
+    if (node.taints.length === 0) return 0;
     const tolerations = pod.tolerations.filter((t) => !t.effect || t.effect === "PreferNoSchedule");
     let count = 0;
     for (const taint of node.taints) {
