@@ -8,17 +8,22 @@ import { InformerFactory } from "./informers.js";
 import { ReplicaSetController } from "./replicaset/controller.js";
 import { DeploymentController } from "./deployment/controller.js";
 import { DaemonSetController } from "./daemonset/controller.js";
+import { NodeLifecycleController } from "./nodelifecycle/controller.js";
+import type { NodeLifecycleOptions } from "./nodelifecycle/options.js";
 
 export type { Clock } from "./clock.js";
 export type { Controller, ControllerContext } from "./controller.js";
 export { InformerFactory } from "./informers.js";
 export { WorkQueue } from "./workqueue.js";
 export { Expectations } from "./expectations.js";
+export type { NodeLifecycleOptions } from "./nodelifecycle/options.js";
 
 export interface StartControllersOptions {
   client: ClusterClient;
   logger: Logger;
   clock?: Clock;
+  /** Durations of node health checks and taint-based eviction (Kubernetes' defaults otherwise). */
+  nodeLifecycle?: NodeLifecycleOptions;
 }
 
 export async function startControllers(o: StartControllersOptions): Promise<{ stop(): Promise<void> }> {
@@ -33,6 +38,7 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
     new ReplicaSetController(ctx),
     new DeploymentController(ctx),
     new DaemonSetController(ctx),
+    new NodeLifecycleController(ctx, o.nodeLifecycle),
   ];
   const abort = new AbortController();
   const runs = controllers.map((c) =>
