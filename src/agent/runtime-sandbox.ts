@@ -7,6 +7,7 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Logger } from "pino";
 import type { KubeObject } from "../api/types.js";
+import { KeyedMutex } from "../content/keyed-mutex.js";
 import { writeFileAtomic } from "../net/atomic-file.js";
 import { filterResolvConf } from "../net/container-files.js";
 import type { NetworkManager, PortBinding } from "../net/manager.js";
@@ -34,6 +35,8 @@ export class PodSandboxes {
   readonly #log: Logger;
   /** Sandboxes whose published ports this process has bound again after a restart. */
   readonly #restored = new Set<string>();
+  /** One ensure/remove at a time per pod: two attaches of one id would undo each other. */
+  readonly #lock = new KeyedMutex();
 
   constructor(o: { network: SandboxNetwork; nodeIP: string; logger: Logger }) {
     this.#network = o.network;
@@ -42,7 +45,11 @@ export class PodSandboxes {
   }
 
   /** Makes (or finds) the pod's namespace and writes its files into `podDir`. */
-  async ensure(pod: KubeObject, podDir: string): Promise<Sandbox> {
+  ensure(pod: KubeObject, podDir: string): Promise<Sandbox> {
+    return this.#lock.run(podUid(pod), () => this.#ensure(pod, podDir));
+  }
+
+  async #ensure(pod: KubeObject, podDir: string): Promise<Sandbox> {
     const spec = podSpec(pod);
     const files = filesIn(podDir);
     if (spec.hostNetwork === true) {
@@ -70,19 +77,12 @@ export class PodSandboxes {
     return { podIP: a.ip, netnsPath: a.netnsPath, files };
   }
 
-  /** The sandbox as made before (for a container start), or undefined when there is none. */
-  async find(pod: KubeObject, podDir: string): Promise<Sandbox | undefined> {
-    const files = filesIn(podDir);
-    if (podSpec(pod).hostNetwork === true) return { podIP: this.#nodeIP, netnsPath: undefined, files };
-    const a = await this.#network.attachment(sandboxId(podUid(pod)));
-    if (a?.ip === undefined || a.netnsPath === undefined) return undefined;
-    return { podIP: a.ip, netnsPath: a.netnsPath, files };
-  }
-
-  async remove(uid: string): Promise<void> {
-    const id = sandboxId(uid);
-    await this.#network.detach(id);
-    this.#restored.delete(id);
+  remove(uid: string): Promise<void> {
+    return this.#lock.run(uid, async () => {
+      const id = sandboxId(uid);
+      await this.#network.detach(id);
+      this.#restored.delete(id);
+    });
   }
 }
 

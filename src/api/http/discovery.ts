@@ -172,8 +172,11 @@ export function apiResourceList(catalog: HttpCatalog, group: string, version: st
         name: `${d.resource}/${s.name}`,
         singularName: "",
         namespaced: d.namespaced,
-        ...(s.responseKind.group !== d.group && { group: s.responseKind.group }),
-        ...(s.responseKind.version !== d.version && { version: s.responseKind.version }),
+        // Another group's kind is named in full (kubectl drain needs pods/eviction's policy/v1).
+        ...((s.responseKind.group !== d.group || s.responseKind.version !== d.version) && {
+          group: s.responseKind.group,
+          version: s.responseKind.version,
+        }),
         kind: s.responseKind.kind,
         verbs: s.verbs,
       });

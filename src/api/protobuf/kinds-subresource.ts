@@ -1,10 +1,11 @@
 // The bodies POSTed to pods' create-only subresources in protobuf (client-go's typed clients
-// send them so): policy/v1 Eviction (`kubectl drain`) and core/v1 Binding (a scheduler).
+// send them so): policy/v1 Eviction (`kubectl drain`) and core/v1 Binding (a scheduler), and the
+// DeleteOptions body of a typed client's DELETE (`kubectl drain --disable-eviction`).
 import { metadata } from "./meta.js";
 import { bool, i64, msg, str, strs, type MessageDef } from "./schema.js";
 
 /** apimachinery meta/v1 DeleteOptions. */
-const DeleteOptions: MessageDef = {
+export const DeleteOptions: MessageDef = {
   1: i64("gracePeriodSeconds", { pointer: true }),
   2: msg("preconditions", () => ({
     1: str("uid", { pointer: true }),

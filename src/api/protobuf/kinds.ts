@@ -3,7 +3,7 @@
 // rolebinding|clusterrole|clusterrolebinding|quota|ingress, autoscale, auth can-i) send.
 import { Condition, LabelSelector, metadata } from "./meta.js";
 import { LocalObjectReference, PodSpec, PodTemplateSpec, Pod } from "./core-pod.js";
-import { Binding, Eviction } from "./kinds-subresource.js";
+import { Binding, DeleteOptions, Eviction } from "./kinds-subresource.js";
 import { bool, field, i32, i64, inline, msg, msgs, str, strMap, strs, type MessageDef } from "./schema.js";
 
 const status = () => msg("status", () => ({}));
@@ -229,6 +229,8 @@ export const KINDS: ReadonlyMap<string, MessageDef> = new Map([
   ["v1 Binding", Binding],
   ["policy/v1 Eviction", Eviction],
   ["policy/v1beta1 Eviction", Eviction],
+  ["v1 DeleteOptions", DeleteOptions],
+  ["meta.k8s.io/v1 DeleteOptions", DeleteOptions],
 ]);
 
 export { PodSpec };

@@ -91,14 +91,12 @@ describe("DaemonSetController", () => {
 
   it("follows node changes: new nodes get a pod, NoExecute-tainted and deleted nodes lose theirs", async () => {
     await start([node("n1")]);
-    await cluster
-      .api(Resources.daemonSets)
-      .create(
-        daemonSet("agent", {
-          template: podTemplate({ app: "agent" }),
-          selector: { matchLabels: { app: "agent" } },
-        }),
-      );
+    await cluster.api(Resources.daemonSets).create(
+      daemonSet("agent", {
+        template: podTemplate({ app: "agent" }),
+        selector: { matchLabels: { app: "agent" } },
+      }),
+    );
     await eventually(async () => (await live("agent")).length === 1);
     await cluster.api(Resources.nodes).create(node("n2"));
     await eventually(async () => (await live("agent")).length === 2, "pod on the new node");

@@ -1,5 +1,6 @@
 // The Deployment controller: Deployment, ReplicaSet and pod events become Deployment keys;
 // workers run syncDeployment over them (k8s' DeploymentController).
+import { ApiError } from "../../api/errors.js";
 import type { KubeObject } from "../../api/types.js";
 import type { Controller, ControllerContext } from "../controller.js";
 import { Resources } from "../informers.js";
@@ -45,13 +46,27 @@ export class DeploymentController implements Controller {
       await Promise.all([d.deploymentInformer.synced, d.rsInformer.synced, d.podInformer.synced]);
       if (signal.aborted) return;
       for (const dep of d.deploymentInformer.items()) d.queue.add(objectKey(dep));
-      await d.queue.run((key) => syncDeployment(d, key), {
+      await d.queue.run((key) => this.#sync(key), {
         workers: this.#workers,
         signal,
         logger: d.logger,
       });
     } finally {
       for (const off of offs) off();
+    }
+  }
+
+  /**
+   * A Conflict means a cache was behind our own last write: the informer event that follows
+   * brings the key back, so it is retried quietly instead of logged as a failure.
+   */
+  async #sync(key: string): Promise<void> {
+    try {
+      await syncDeployment(this.#deps, key);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.reason === "Conflict")) throw err;
+      this.#deps.logger.debug({ key }, "conflict on a stale cache; retrying");
+      this.#deps.queue.addRateLimited(key);
     }
   }
 

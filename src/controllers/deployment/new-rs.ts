@@ -9,7 +9,7 @@ import { getCondition, newCondition, readStatus, Reasons, setCondition } from ".
 import { FIELD_MANAGER, type SyncState } from "./deps.js";
 import { recordEvent } from "./events.js";
 import { setDeploymentRevision, writeStatus } from "./ops.js";
-import { byCreation, deploymentSpec, rsTemplate, sumReplicas } from "./spec.js";
+import { byCreation, deploymentSpec, hasDeadline, rsTemplate, sumReplicas } from "./spec.js";
 import { computeHash, POD_TEMPLATE_HASH, templatesEqual } from "./template.js";
 import { maxSurge, newReplicaSetSize } from "./util.js";
 
@@ -18,10 +18,6 @@ export interface ReplicaSets {
   newRS: KubeObject | undefined;
   /** Every other ReplicaSet of the Deployment, oldest first. */
   oldRSs: KubeObject[];
-}
-
-function hasDeadline(d: KubeObject): boolean {
-  return deploymentSpec(d).progressDeadlineSeconds !== undefined;
 }
 
 /** The oldest ReplicaSet whose template equals the Deployment's. */

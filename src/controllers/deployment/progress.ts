@@ -11,15 +11,10 @@ import {
   removeCondition,
   setCondition,
 } from "./conditions.js";
-import { deploymentSpec } from "./spec.js";
+import { deploymentSpec, hasDeadline } from "./spec.js";
 import { deploymentComplete } from "./status.js";
 
 const PROGRESSING = "Progressing";
-
-function hasDeadline(d: KubeObject): boolean {
-  const pds = deploymentSpec(d).progressDeadlineSeconds;
-  return pds !== undefined && pds < 2147483647;
-}
 
 /** Any sign of progress since the stored status: more updated, fewer old, more ready or available. */
 export function deploymentProgressing(d: KubeObject, next: DeploymentStatus): boolean {

@@ -46,6 +46,12 @@ export function deploymentSpec(d: KubeObject): DeploymentSpecView {
   };
 }
 
+/** progressDeadlineSeconds is set (and not MaxInt32, which kubectl uses to mean "never"). */
+export function hasDeadline(d: KubeObject): boolean {
+  const pds = deploymentSpec(d).progressDeadlineSeconds;
+  return pds !== undefined && pds < 2147483647;
+}
+
 /** `spec.replicas` of a ReplicaSet (1 when absent, as the API defaults it). */
 export function rsReplicas(rs: KubeObject): number {
   return numAt(objAt(rs, "spec"), "replicas") ?? 1;
