@@ -97,6 +97,16 @@ export async function startClusterServer(opts: { args?: string[] } = {}): Promis
       },
       apply: (manifest) => kubectlOk(["apply", "-f", "-"], { input: manifest }),
       async stop() {
+        // Workloads go first: the node agent would start a pod's containers again as fast as
+        // `docker rm -f` removes them.
+        await kubectl([
+          "delete",
+          "deployments,replicasets,daemonsets,pods",
+          "--all",
+          "--all-namespaces",
+          "--wait",
+          "--timeout=60s",
+        ]);
         await engine.stop();
         await rm(engineWork, { recursive: true, force: true });
       },
