@@ -9,7 +9,7 @@ import { LocalContentStore } from "../content/local-store.js";
 import type { ContentProvider } from "../content/store.js";
 import type { Digest } from "../oci/digest.js";
 import type { ImageConfig } from "../oci/image-config.js";
-import { formatReference, normalizeReference } from "../oci/reference.js";
+import { formatReference, loginDomain, normalizeReference } from "../oci/reference.js";
 import { loadArchive } from "./archive/load.js";
 import { saveArchive } from "./archive/save.js";
 import { ImageNotFoundError, ImageRequestError } from "./errors.js";
@@ -41,18 +41,31 @@ export class ImageService {
   readonly #db: ImageDb;
   readonly #logger: Logger;
   readonly #pins = new BlobPins();
+  /** Registries (`host:port`) reached over plain HTTP, as Docker's `insecure-registries`. */
+  readonly #insecure: ReadonlySet<string>;
 
-  private constructor(content: LocalContentStore, db: ImageDb, logger: Logger) {
+  private constructor(
+    content: LocalContentStore,
+    db: ImageDb,
+    logger: Logger,
+    insecure: ReadonlySet<string>,
+  ) {
     this.#content = content;
     this.#db = db;
     this.#logger = logger;
+    this.#insecure = insecure;
   }
 
   /** Opens (creating) the store under `root`: `content/` and `images.db`. */
-  static async open(o: { root: string; logger: Logger }): Promise<ImageService> {
+  static async open(o: {
+    root: string;
+    logger: Logger;
+    insecureRegistries?: readonly string[];
+  }): Promise<ImageService> {
     await mkdirDurable(o.root);
     const content = await LocalContentStore.open(join(o.root, "content"));
-    const service = new ImageService(content, new ImageDb(join(o.root, "images.db")), o.logger);
+    const db = new ImageDb(join(o.root, "images.db"));
+    const service = new ImageService(content, db, o.logger, new Set(o.insecureRegistries ?? []));
     // Blobs of a pull or rmi that kill -9 interrupted belong to no image: nothing else runs yet.
     await service.#collectBlobs();
     return service;
@@ -82,18 +95,29 @@ export class ImageService {
       signal?: AbortSignal;
     },
   ): Promise<Image> {
-    return pullImage(this.#store(), ref, o).then((id) => this.#view(id, ref));
+    return pullImage(this.#store(), ref, { ...o, plainHttp: this.#plainHttp(ref) }).then((id) =>
+      this.#view(id, ref),
+    );
   }
 
   push(
     ref: string,
     o: { credentials?: RegistryCredentials; onProgress: ProgressSink; signal?: AbortSignal },
   ): Promise<{ digest: Digest; size: number; tag: string }> {
-    return pushImage(this.#store(), ref, o);
+    return pushImage(this.#store(), ref, { ...o, plainHttp: this.#plainHttp(ref) });
   }
 
   login(serverAddress: string, c: RegistryCredentials): Promise<{ identityToken?: string }> {
-    return login(serverAddress, c);
+    return login(serverAddress, c, { plainHttp: this.#insecure.has(loginDomain(serverAddress)) });
+  }
+
+  /** Whether `ref`'s registry is one of the insecure ones (a bad reference fails later, in words). */
+  #plainHttp(ref: string): boolean {
+    try {
+      return this.#insecure.has(normalizeReference(ref).domain);
+    } catch {
+      return false;
+    }
   }
 
   /** Points `target` (a name; `latest` when untagged) at the image `source` names. */

@@ -57,6 +57,7 @@ describe("Docker references", () => {
     expect(registryEndpoint("127.0.0.1:5000")).toBe("http://127.0.0.1:5000");
     expect(registryEndpoint("docker.io")).toBe("https://registry-1.docker.io");
     expect(registryEndpoint("ghcr.io")).toBe("https://ghcr.io");
+    expect(registryEndpoint("10.0.0.5:5000", { plainHttp: true })).toBe("http://10.0.0.5:5000");
   });
 
   it("reads docker login server addresses", () => {

@@ -136,10 +136,14 @@ export function hostOf(domain: string): string {
   return colon >= 0 ? domain.slice(0, colon) : domain;
 }
 
-/** Where the registry API of `domain` is served; Docker Hub's API lives on its own host. */
-export function registryEndpoint(domain: string): string {
+/**
+ * Where the registry API of `domain` is served; Docker Hub's API lives on its own host. Plain
+ * HTTP for loopback and for registries the engine was told are insecure (Docker's
+ * `--insecure-registry`).
+ */
+export function registryEndpoint(domain: string, o: { plainHttp?: boolean } = {}): string {
   const host = domain === DEFAULT_DOMAIN ? "registry-1.docker.io" : domain;
-  return `${isLoopbackRegistry(domain) ? "http" : "https"}://${host}`;
+  return `${o.plainHttp === true || isLoopbackRegistry(domain) ? "http" : "https"}://${host}`;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface EngineConfig {
   execRoot: string;
   bridgeName: string;
   bridgeSubnet: string;
+  /** Registries (`host:port`) reached over plain HTTP (Docker's `--insecure-registry`). */
+  insecureRegistries?: readonly string[];
 }
 
 export class EngineStartError extends Error {}
@@ -56,6 +58,7 @@ export async function startEngineStack(
   const images = await ImageService.open({
     root: DataPaths.images(dataDir),
     logger: logger.child({ part: "images" }),
+    insecureRegistries: config.insecureRegistries ?? [],
   });
   const snapshots = await OverlaySnapshotter.open({ root: DataPaths.snapshots(dataDir) });
   const network = await NetworkManager.open({

@@ -7,6 +7,7 @@ import type { ClusterClient } from "../api/client/cluster.js";
 import type { PodStreams } from "../api/streams.js";
 import { startNodeAgent } from "../agent/agent.js";
 import { EnginePodRuntime, type CredentialsFor } from "../agent/pod-runtime-engine.js";
+import { NODE_REGISTRY_USER } from "../agent/cluster-registry.js";
 import { AgentPodStreams } from "../agent/streams.js";
 import type { ApiStack } from "./api.js";
 import type { EngineServices } from "./engine.js";
@@ -96,5 +97,5 @@ function ownRegistryCredentials(registry: RunningRegistry, nodeIP: string): Cred
     `${nodeIP}:${own.port}`,
   ]);
   return async (host) =>
-    hosts.has(host) ? { username: "skiff-nodes", password: await registry.nodePullToken() } : undefined;
+    hosts.has(host) ? { username: NODE_REGISTRY_USER, password: await registry.nodePullToken() } : undefined;
 }

@@ -24,6 +24,7 @@ import { RegistryMetrics } from "../registry/metrics.js";
 import { registryMigrations } from "../registry/sqlite-schema.js";
 import { SqliteRegistryMetadata } from "../registry/sqlite-metadata.js";
 import { openDatabase } from "../sqlite/open.js";
+import { NODE_REGISTRY_USER } from "../agent/cluster-registry.js";
 import { DataPaths } from "./data-dir.js";
 import { formatUrl, type ListenAddress } from "./listen-address.js";
 
@@ -78,17 +79,16 @@ async function ensureAdminCredential(users: UserStore, dataDir: string, hostPort
   );
 }
 
-const NODE_USER = "skiff-nodes";
 const NODE_PULL_STATEMENT = "skiff-nodes-pull";
 
 /** The nodes' user and its pull-everything statement, made at every start when missing. */
 function ensureNodeIdentity(users: UserStore, policies: PolicyStore): void {
-  if (!users.getUser(NODE_USER)) users.createUser(NODE_USER);
+  if (!users.getUser(NODE_REGISTRY_USER)) users.createUser(NODE_REGISTRY_USER);
   if (!policies.listStatements().some((s) => s.id === NODE_PULL_STATEMENT)) {
     policies.addStatement({
       id: NODE_PULL_STATEMENT,
       effect: Effect.allow,
-      principal: NODE_USER,
+      principal: NODE_REGISTRY_USER,
       actions: [Action.pull],
       repository: "**",
     });
@@ -195,7 +195,7 @@ export async function startRegistry(
 
   return {
     url,
-    nodePullToken: () => tokens.issueLoginToken(NODE_USER),
+    nodePullToken: () => tokens.issueLoginToken(NODE_REGISTRY_USER),
     async close(timeoutMs) {
       timers.forEach((t) => clearInterval(t));
       // Uploads still running after the timeout are cut; their bytes stay on disk and the

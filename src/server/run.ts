@@ -66,7 +66,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
       });
       if (config.cluster !== undefined) {
         const { startControlPlane } = await import("./cluster.js");
-        controlPlane = await startControlPlane({ api, config: config.cluster, logger });
+        controlPlane = await startControlPlane({ api, config: config.cluster, registry, logger });
         if (config.cluster.agent && engine !== undefined) {
           const { startLocalNode } = await import("./node.js");
           node = await startLocalNode({

@@ -3,6 +3,7 @@
 // with an HTTPS client), run until SIGTERM/SIGINT, then stop the agent (pods keep running).
 import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
+import { clusterRegistry } from "../../agent/cluster-registry.js";
 import { HttpClusterClient } from "../../api/client/http-client.js";
 import { ApiError } from "../../api/errors.js";
 import type { EngineConfig, EngineStack } from "../../server/engine.js";
@@ -76,10 +77,17 @@ export async function runAgent(config: AgentConfig): Promise<void> {
     const nodeName = config.nodeName ?? defaultNodeName();
     const nodeIP = config.nodeIp ?? (await localAddressToward(config.server)) ?? (await defaultNodeIp());
     await checkToken(client, nodeName);
+    // The cluster's own registry speaks plain HTTP and takes the nodes' credential.
+    const own = await clusterRegistry(client);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     // Loaded only here: `skiff token` and `--help` need none of the engine.
     const { startEngineStack } = await import("../../server/engine.js");
-    engine = await startEngineStack(config.dataDir, config.engine, logger.child({ component: "engine" }));
+    const insecureRegistries = [...(config.engine.insecureRegistries ?? []), ...own.hosts];
+    engine = await startEngineStack(
+      config.dataDir,
+      { ...config.engine, insecureRegistries },
+      logger.child({ component: "engine" }),
+    );
     const { startNodeStack } = await import("../../server/node.js");
     node = await startNodeStack({
       dataDir: config.dataDir,
@@ -87,6 +95,7 @@ export async function runAgent(config: AgentConfig): Promise<void> {
       client,
       nodeName,
       nodeIP,
+      credentialsFor: own.credentialsFor,
       logger: logger.child({ component: "agent" }),
     });
     logger.info({ server: config.server, node: nodeName, ip: nodeIP }, "agent joined");

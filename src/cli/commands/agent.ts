@@ -4,6 +4,7 @@ import { Option, type Command } from "commander";
 import { parseJoinToken } from "../../api/auth/join-token.js";
 import { LOG_LEVELS, type LogLevel } from "../../server/logger.js";
 import { CliError } from "../admin-client.js";
+import { insecureRegistryOption } from "../insecure-registry-option.js";
 import { parseDuration } from "../units.js";
 import { runAgent } from "./agent-run.js";
 
@@ -24,6 +25,7 @@ interface AgentFlags {
   bridgeName: string;
   bridgeSubnet: string;
   engineSocket?: string;
+  insecureRegistry: string[];
   logLevel: LogLevel;
   shutdownTimeout: string;
 }
@@ -109,6 +111,7 @@ export function registerAgentCommand(program: Command): void {
         "Docker Engine API socket of this node's containers (default: <exec-root>/engine.sock)",
       ).env("SKIFF_ENGINE_SOCKET"),
     )
+    .addOption(insecureRegistryOption())
     .addOption(
       new Option("--log-level <level>", "log level")
         .choices(LOG_LEVELS)
@@ -162,6 +165,7 @@ Examples (on the server: skiff token create --server https://10.0.0.5:6443):
           execRoot: flags.execRoot,
           bridgeName: flags.bridgeName,
           bridgeSubnet: flags.bridgeSubnet,
+          insecureRegistries: flags.insecureRegistry,
         },
         logLevel: flags.logLevel,
         shutdownTimeoutMs: parseDuration(flags.shutdownTimeout),

@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import { parseListenAddress } from "../../server/listen-address.js";
 import { LOG_LEVELS, type LogLevel } from "../../server/logger.js";
 import { runServer, type ServerConfig } from "../../server/run.js";
+import { insecureRegistryOption } from "../insecure-registry-option.js";
 import { parseDuration, parseSize } from "../units.js";
 
 export const DEFAULT_DATA_DIR = "/var/lib/skiff";
@@ -47,6 +48,7 @@ interface EngineFlags {
   execRoot: string;
   bridgeName: string;
   bridgeSubnet: string;
+  insecureRegistry: string[];
 }
 
 /** Options shared by every command that runs the registry. */
@@ -141,6 +143,7 @@ function addEngineOptions(command: Command): Command {
         .env("SKIFF_BRIDGE_SUBNET")
         .default(DEFAULT_BRIDGE_SUBNET),
     )
+    .addOption(insecureRegistryOption())
     .addOption(new Option("--no-engine", "do not run the engine (no containers; needs no root)"));
 }
 
@@ -280,6 +283,7 @@ export function registerServerCommand(program: Command): void {
               execRoot: flags.execRoot,
               bridgeName: flags.bridgeName,
               bridgeSubnet: flags.bridgeSubnet,
+              insecureRegistries: flags.insecureRegistry,
             }
           : undefined,
       });

@@ -39,9 +39,9 @@ export class RegistryClient {
 
   constructor(
     readonly domain: string,
-    o: { credentials?: RegistryCredentials; signal?: AbortSignal } = {},
+    o: { credentials?: RegistryCredentials; signal?: AbortSignal; plainHttp?: boolean } = {},
   ) {
-    this.endpoint = registryEndpoint(domain);
+    this.endpoint = registryEndpoint(domain, { plainHttp: o.plainHttp === true });
     this.#credentials = hasCredentials(o.credentials) ? o.credentials : undefined;
     this.#signal = o.signal;
   }

@@ -6,8 +6,9 @@ import { RegistryClient } from "./client.js";
 export async function login(
   serverAddress: string,
   c: RegistryCredentials,
+  o: { plainHttp?: boolean } = {},
 ): Promise<{ identityToken?: string }> {
-  const client = new RegistryClient(loginDomain(serverAddress), { credentials: c });
+  const client = new RegistryClient(loginDomain(serverAddress), { credentials: c, ...o });
   const { refreshToken } = await client.login();
   return refreshToken === undefined ? {} : { identityToken: refreshToken };
 }

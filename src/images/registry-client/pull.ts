@@ -23,6 +23,8 @@ export interface PullOptions {
   credentials?: RegistryCredentials;
   onProgress: ProgressSink;
   signal?: AbortSignal;
+  /** Speak HTTP, not HTTPS, to this registry (an insecure registry). */
+  plainHttp?: boolean;
 }
 
 /** Pulls `input` and returns the image ID. */
@@ -32,6 +34,7 @@ export async function pullImage(store: ImageStore, input: string, o: PullOptions
   const client = new RegistryClient(ref.domain, {
     ...(o.credentials && { credentials: o.credentials }),
     ...(o.signal && { signal: o.signal }),
+    plainHttp: o.plainHttp === true,
   });
   const shown = familiarString(ref);
   const reference = ref.digest ?? ref.tag!;

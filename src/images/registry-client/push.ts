@@ -18,6 +18,8 @@ export interface PushOptions {
   credentials?: RegistryCredentials;
   onProgress: ProgressSink;
   signal?: AbortSignal;
+  /** Speak HTTP, not HTTPS, to this registry (an insecure registry). */
+  plainHttp?: boolean;
 }
 
 export async function pushImage(
@@ -34,6 +36,7 @@ export async function pushImage(
   const client = new RegistryClient(ref.domain, {
     ...(o.credentials && { credentials: o.credentials }),
     ...(o.signal && { signal: o.signal }),
+    plainHttp: o.plainHttp === true,
   });
   const target = { client, path: ref.path, content: store.content };
   o.onProgress({ status: `The push refers to repository [${repositoryName(ref)}]` });
