@@ -123,6 +123,33 @@ describe("pods on the node", () => {
     await until(async () => cs(await hh.pod("crash"))?.restartCount === 2, "second restart");
   });
 
+  it("reports an exit (Error) before the restart that replaces it, as the kubelet does", async () => {
+    h = await harness();
+    const hh = h;
+    const pod = await hh.create(podSpec("once", { containers: [{ name: "c", image: "busybox:1.36" }] }));
+    const uid = pod.metadata.uid ?? "";
+    await until(async () => cs(await hh.pod("once"))?.state.running, "running");
+    const seen: string[] = [];
+    const abort = new AbortController();
+    const pods = hh.client.resource({ apiVersion: "v1", kind: "Pod" });
+    const watching = (async () => {
+      const events = pods.watch("default", { resourceVersion: "0" }, abort.signal);
+      for await (const e of events) {
+        const s = cs(e.object);
+        if (s)
+          seen.push(
+            `${s.restartCount} ${Object.keys(s.state ?? {}).join()} ${s.state?.terminated?.reason ?? ""}`,
+          );
+      }
+    })().catch(() => undefined);
+    hh.runtime.exit(hh.runtime.current(uid, "c")!.id, 1);
+    await until(async () => seen.includes("1 running "), "the restart");
+    abort.abort();
+    await watching;
+    expect(seen.indexOf("0 terminated Error")).toBeGreaterThan(-1);
+    expect(seen.indexOf("0 terminated Error")).toBeLessThan(seen.indexOf("1 running "));
+  });
+
   it("runs init containers one at a time, in order, before the app containers", async () => {
     h = await harness();
     const hh = h;

@@ -147,6 +147,9 @@ export class PodWorker {
       busy: this.#busyNames(now.getTime()),
       unhealthy: (r) => this.#probes.unhealthy(r),
     });
+    // An exit shows (Error, Completed, OOMKilled) before its restart replaces it, as the kubelet
+    // reports it: `kubectl get pods` goes Error → Running → CrashLoopBackOff.
+    if (plan.start.some((s) => s.attempt > 0)) await this.#publish(pod, records, { hold: false });
     this.#act(pod, plan, records);
     this.#probes.sync(pod, records, this.#podIP ?? "");
     await this.#publish(pod, records);
@@ -301,10 +304,11 @@ export class PodWorker {
     });
   }
 
-  async #publish(pod: KubeObject, records: ContainerRecord[]): Promise<void> {
+  /** Writes the status; by default held while containers are being started (up to HOLD_STATUS_MS). */
+  async #publish(pod: KubeObject, records: ContainerRecord[], o = { hold: true }): Promise<void> {
     const now = this.#ctx.clock.now().getTime();
     const oldest = Math.min(...this.#busy.values());
-    if (this.#busy.size > 0 && now - oldest < HOLD_STATUS_MS) {
+    if (o.hold && this.#busy.size > 0 && now - oldest < HOLD_STATUS_MS) {
       this.#wake(HOLD_STATUS_MS - (now - oldest));
       return;
     }

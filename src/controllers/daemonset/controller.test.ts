@@ -66,6 +66,18 @@ async function runPods(app: string): Promise<void> {
   }
 }
 
+async function terminating(app: string): Promise<KubeObject[]> {
+  const items = (await cluster.pods.list("default", { labelSelector: `app=${app}` })).items;
+  return items.filter((p) => p.metadata.deletionTimestamp);
+}
+
+/** What the node agent does once a deleted pod's containers have stopped: the pod goes away. */
+async function finishTerminating(app: string): Promise<void> {
+  for (const p of await terminating(app)) {
+    await cluster.pods.delete("default", p.metadata.name ?? "", { gracePeriodSeconds: 0 });
+  }
+}
+
 describe("DaemonSetController", () => {
   it("runs one pod per eligible node and reports status", async () => {
     await start([
@@ -141,6 +153,14 @@ describe("DaemonSetController", () => {
     const updated = async () =>
       (await live("agent")).filter((p) => p.metadata.labels?.["controller-revision-hash"] !== oldHash);
     for (let round = 1; round <= 3; round++) {
+      // The old pod is deleted first; its replacement waits until it is gone (no surge).
+      await eventually(
+        async () => (await terminating("agent")).length === 1,
+        `round ${round}: old pod deleted`,
+      );
+      await settle(150);
+      expect(await updated()).toHaveLength(round - 1);
+      await finishTerminating("agent");
       await eventually(async () => (await updated()).length === round, `round ${round}: one new pod`);
       await settle(150);
       // never more than one node without an available pod

@@ -29,6 +29,9 @@ import {
 } from "./util.js";
 
 const created = (p: KubeObject): number => Date.parse(p.metadata.creationTimestamp ?? "") || 0;
+const isFinished = (p: KubeObject): boolean =>
+  p.metadata.deletionTimestamp === undefined && isPodTerminated(p);
+const isTerminating = (p: KubeObject): boolean => p.metadata.deletionTimestamp !== undefined;
 
 export function nodeStates(
   ds: KubeObject,
@@ -37,7 +40,8 @@ export function nodeStates(
 ): NodeState[] {
   const byNode = new Map<string, KubeObject[]>();
   for (const p of pods) {
-    if (p.metadata.deletionTimestamp !== undefined) continue;
+    // A finished pod being deleted is nothing more to the controller (k8s getNodesToDaemonPods).
+    if (p.metadata.deletionTimestamp !== undefined && isPodTerminated(p)) continue;
     const n = daemonPodNode(p) ?? "";
     byNode.set(n, [...(byNode.get(n) ?? []), p]);
   }
@@ -49,7 +53,8 @@ export function nodeStates(
       name,
       placement: placement(ds, node),
       pods: on.filter(isPodActive),
-      finished: on.filter(isPodTerminated),
+      finished: on.filter(isFinished),
+      terminating: on.filter(isTerminating),
     };
   });
   // Pods of nodes that are gone: nowhere to run.
@@ -59,7 +64,8 @@ export function nodeStates(
       name,
       placement: none,
       pods: on.filter(isPodActive),
-      finished: on.filter(isPodTerminated),
+      finished: on.filter(isFinished),
+      terminating: on.filter(isTerminating),
     });
   }
   return states;

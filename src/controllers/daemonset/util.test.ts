@@ -32,11 +32,13 @@ const state = (
   placement: NodeState["placement"],
   pods: KubeObject[] = [],
   finished: KubeObject[] = [],
+  terminating: KubeObject[] = [],
 ): NodeState => ({
   name,
   placement,
   pods,
   finished,
+  terminating,
 });
 const now = new Date("2026-01-01T01:00:00Z");
 const names = (pods: KubeObject[]) => pods.map((p) => p.metadata.name);
@@ -52,6 +54,12 @@ describe("daemonset util", () => {
     ]);
     expect(plan.create).toEqual(["a", "e"]);
     expect(names(plan.delete)).toEqual(["b2", "c1", "e0"]);
+  });
+
+  it("starts no replacement on a node while its old pod is still terminating", () => {
+    const plan = manage([state("a", run, [], [], [pod("a0", "old", true)]), state("b", run)]);
+    expect(plan.create).toEqual(["b"]);
+    expect(plan.delete).toEqual([]);
   });
 
   it("resolves maxUnavailable from an int or a percent (rounded up, at least 1)", () => {

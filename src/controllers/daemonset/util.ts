@@ -12,6 +12,11 @@ export interface NodeState {
   pods: KubeObject[];
   /** Finished (Failed/Succeeded) daemon pods on the node, to be deleted and replaced. */
   finished: KubeObject[];
+  /**
+   * Daemon pods being deleted that have not finished yet: the node still runs them, so no
+   * replacement starts there until they are gone (k8s, without maxSurge).
+   */
+  terminating: KubeObject[];
 }
 
 export interface Plan {
@@ -25,7 +30,9 @@ export function manage(states: readonly NodeState[]): Plan {
   for (const s of states) {
     if (s.placement.shouldContinueRunning) {
       plan.delete.push(...s.finished, ...s.pods.slice(1));
-      if (s.placement.shouldRun && s.pods.length === 0) plan.create.push(s.name);
+      if (s.placement.shouldRun && s.pods.length === 0 && s.terminating.length === 0) {
+        plan.create.push(s.name);
+      }
     } else {
       plan.delete.push(...s.pods, ...s.finished);
     }
