@@ -288,6 +288,22 @@ spec:
       watch.stop();
     }
     expect(overlap).toBe(false);
+
+    // Its history is ControllerRevisions: listed, shown per revision, and undone.
+    expect(revisions((await kubectlOk("rollout", "history", "ds/agent")).stdout)).toEqual([1, 2]);
+    const revision1 = (await kubectlOk("rollout", "history", "ds/agent", "--revision=1")).stdout;
+    expect(revision1).toContain(`Image:\t${cluster.webImage}`);
+    await kubectlOk("rollout", "undo", "ds/agent");
+    expect((await rolloutStatus("ds/agent")).code).toBe(0);
+    const [third] = await eventually(
+      async () => {
+        const now = await pods.ready("app=agent", 1);
+        return now[0]?.spec?.containers?.[0]?.image === cluster.webImage ? now : undefined;
+      },
+      { timeoutMs: 30_000, what: "the DaemonSet back on the first image" },
+    );
+    expect(third?.metadata.name).not.toBe(first?.metadata.name);
+    expect(revisions((await kubectlOk("rollout", "history", "ds/agent")).stdout)).toEqual([2, 3]);
   }, 90_000);
 
   it("drains the node through evictions; replacements stay Pending until uncordon", async () => {

@@ -19,9 +19,11 @@ export class DaemonSetController implements Controller {
     this.#d = {
       daemonSets: ctx.client.resource(Resources.daemonSets),
       pods: ctx.client.resource(Resources.pods),
+      revisions: ctx.client.resource(Resources.controllerRevisions),
       dsInformer: ctx.informers.informer(Resources.daemonSets),
       podInformer: ctx.informers.informer(Resources.pods),
       nodeInformer: ctx.informers.informer(Resources.nodes),
+      revisionInformer: ctx.informers.informer(Resources.controllerRevisions),
       expectations: new Expectations({ clock: ctx.clock }),
       queue: new WorkQueue({ clock: ctx.clock }),
       clock: ctx.clock,
@@ -39,9 +41,15 @@ export class DaemonSetController implements Controller {
       d.podInformer.onChange((type, pod) => this.#onPod(type, pod)),
       // Any node change may change where daemons run.
       d.nodeInformer.onChange(() => this.#enqueueAll()),
+      d.revisionInformer.onChange((_type, cr) => this.#onRevision(cr)),
     ];
     try {
-      await Promise.all([d.dsInformer.synced, d.podInformer.synced, d.nodeInformer.synced]);
+      await Promise.all([
+        d.dsInformer.synced,
+        d.podInformer.synced,
+        d.nodeInformer.synced,
+        d.revisionInformer.synced,
+      ]);
       if (signal.aborted) return;
       this.#enqueueAll();
       await d.queue.run((key) => syncDaemonSet(d, key), { workers: this.#workers, signal, logger: d.logger });
@@ -52,6 +60,14 @@ export class DaemonSetController implements Controller {
 
   #enqueueAll(): void {
     for (const ds of this.#d.dsInformer.items()) this.#d.queue.add(objectKey(ds));
+  }
+
+  /** A revision changed or went away: its DaemonSet looks at its history again. */
+  #onRevision(cr: KubeObject): void {
+    const ref = controllerRef(cr);
+    if (ref?.kind !== "DaemonSet") return;
+    const ds = this.#d.dsInformer.get(cr.metadata.namespace, ref.name);
+    if (ds?.metadata.uid === ref.uid) this.#d.queue.add(objectKey(ds));
   }
 
   #onPod(type: "ADDED" | "MODIFIED" | "DELETED", pod: KubeObject): void {

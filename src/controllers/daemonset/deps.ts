@@ -11,9 +11,11 @@ export const FIELD_MANAGER = "daemonset-controller";
 export interface DaemonSetDeps {
   daemonSets: ResourceApi;
   pods: ResourceApi;
+  revisions: ResourceApi;
   dsInformer: Informer;
   podInformer: Informer;
   nodeInformer: Informer;
+  revisionInformer: Informer;
   expectations: Expectations;
   queue: WorkQueue;
   clock: Clock;

@@ -1,6 +1,7 @@
-// One level-triggered pass over a DaemonSet (k8s syncDaemonSet): claim its pods, map them to
-// nodes, create the missing ones and delete misplaced, extra and finished ones — or, when there
-// is nothing else to do, replace old-template pods within maxUnavailable — then write status.
+// One level-triggered pass over a DaemonSet (k8s syncDaemonSet): claim its pods, record the
+// template's revision, map the pods to nodes, create the missing ones and delete misplaced,
+// extra and finished ones — or, when there is nothing else to do, replace old-template pods
+// within maxUnavailable — prune old revisions, then write status.
 import type { KubeObject } from "../../api/types.js";
 import { claimObjects, isNotFound, ownerStillValid } from "../controller-ref.js";
 import { templateHash } from "../hash.js";
@@ -16,6 +17,7 @@ import {
 } from "../pod-util.js";
 import { slowStartBatches } from "../replicaset/util.js";
 import { FIELD_MANAGER, type DaemonSetDeps } from "./deps.js";
+import { cleanupHistory, constructHistory } from "./history.js";
 import { daemonPodNode, placement } from "./placement.js";
 import { newDaemonPod } from "./pod.js";
 import {
@@ -88,17 +90,20 @@ export async function syncDaemonSet(d: DaemonSetDeps, key: string): Promise<void
     canAdopt: ownerStillValid(d.daemonSets, ds),
   });
   const hash = templateHash(rec(ds.spec).template);
+  const deleting = ds.metadata.deletionTimestamp !== undefined;
+  const history = deleting ? undefined : await constructHistory(d, ds, hash);
   const states = nodeStates(ds, d.nodeInformer.items(), pods);
   const now = d.clock.now();
   const minReady = Number(rec(ds.spec).minReadySeconds) || 0;
   let error: unknown;
-  if (d.expectations.satisfied(key) && ds.metadata.deletionTimestamp === undefined) {
+  if (d.expectations.satisfied(key) && history !== undefined) {
     const plan = manage(states);
     if (plan.create.length === 0 && plan.delete.length === 0 && isRollingUpdate(ds)) {
       const desired = states.filter((s) => s.placement.shouldRun).length;
       plan.delete = rollingDeletes(states, hash, maxUnavailable(ds, desired), minReady, now);
     }
     error = await apply(d, ds, plan.create, plan.delete, hash);
+    await cleanupHistory(d, ds, history.old, pods);
   }
   await writeStatus(d, ds, calculateStatus(ds, states, hash, now));
   if (minReady > 0) {
