@@ -108,6 +108,15 @@ describe("pods/eviction", () => {
     );
     const b = await registry.get(defs.pods, "default", "b");
     expect(b.metadata.deletionGracePeriodSeconds).toBe(7);
+    // Marked as Kubernetes marks an evicted pod before deleting it.
+    expect((b.status as { conditions?: unknown[] }).conditions).toContainEqual(
+      expect.objectContaining({
+        type: "DisruptionTarget",
+        status: "True",
+        reason: "EvictionByEvictionAPI",
+        message: "Eviction API: evicting",
+      }),
+    );
   });
 
   it("honours dryRun and preconditions in the deleteOptions", async () => {
@@ -126,6 +135,8 @@ describe("pods/eviction", () => {
     await expect(
       registry.createSubresource(defs.pods, "default", "a", "eviction", stale, writeOpts()),
     ).rejects.toMatchObject({ code: 409 });
+    const a = await registry.get(defs.pods, "default", "a");
+    expect(JSON.stringify(a.status ?? {})).not.toContain("DisruptionTarget");
   });
 
   it("is NotFound for another kind", async () => {
