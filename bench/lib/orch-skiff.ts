@@ -11,7 +11,7 @@ import type { ResourceApi } from "../../src/api/client/cluster.js";
 import type { KubeObject } from "../../src/api/types.js";
 import { startClusterServer, type ClusterServer } from "../../test/support/cluster-server.js";
 import { httpdImportArgs, httpdRootfsTar } from "./httpd-image.js";
-import { type MemoryReport, type OrchTarget, type Workload } from "./orch-target.js";
+import { type MemoryReport, type OrchTarget, type StartMany, type Workload } from "./orch-target.js";
 import { allRunning, firstContainer, isReady, isTerminating, podImage, PodWatch } from "./pod-watch.js";
 import { engineMemory } from "./process-tree.js";
 
@@ -114,21 +114,28 @@ class SkiffTarget implements OrchTarget {
     return ms;
   }
 
-  async startMany(name: string, n: number): Promise<number[]> {
-    const times = new Map<string, number>();
+  async startMany(name: string, n: number): Promise<StartMany> {
+    const created = new Map<string, number>();
+    const running = new Map<string, number>();
     const all = this.#watch.next(
       (p) => {
-        if (p.metadata.labels?.["app"] === name && allRunning(p) && !times.has(p.metadata.name ?? "")) {
-          times.set(p.metadata.name ?? "", performance.now());
-        }
-        return times.size === n;
+        const pod = p.metadata.name ?? "";
+        if (p.metadata.labels?.["app"] !== name) return false;
+        const now = performance.now();
+        if (!created.has(pod)) created.set(pod, now);
+        if (allRunning(p) && !running.has(pod)) running.set(pod, now);
+        return running.size === n;
       },
       { timeoutMs: WAIT_MS + n * 1000, what: `${n} running pods of ${name}` },
     );
     const t0 = performance.now();
     await this.#deployments.create(deploymentManifest(name, n, this.image(1)));
     await all;
-    return [...times.values()].map((t) => t - t0);
+    const pods = [...running.entries()];
+    return {
+      sinceWorkload: pods.map(([, t]) => t - t0),
+      sinceReplica: pods.map(([pod, t]) => t - (created.get(pod) ?? t0)),
+    };
   }
 
   async deploy(w: Workload): Promise<void> {

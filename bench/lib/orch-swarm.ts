@@ -10,17 +10,29 @@ import { run, runOk } from "../../test/support/tools.js";
 import { DockerApi } from "./docker-api.js";
 import { startDockerd } from "./dockerd.js";
 import { httpdImportArgs, httpdRootfsTar } from "./httpd-image.js";
-import { pollUntil, type MemoryReport, type OrchTarget, type Workload } from "./orch-target.js";
+import {
+  pollUntil,
+  type MemoryReport,
+  type OrchTarget,
+  type StartMany,
+  type Workload,
+} from "./orch-target.js";
 import { engineMemory } from "./process-tree.js";
 import { Waiters } from "./waiters.js";
 
 const SERVICE_LABEL = "com.docker.swarm.service.name";
 const WAIT_MS = 120_000;
+const STOP_GRACE_NS = 1e9;
 
 export interface ContainerEvent {
   id: string;
   service: string;
   image: string;
+}
+
+interface SwarmTask {
+  CreatedAt?: string;
+  Status?: { ContainerStatus?: { ContainerID?: string } };
 }
 
 interface ServiceInspect {
@@ -81,6 +93,7 @@ export async function startSwarmTarget(o: { log: (msg: string) => void }): Promi
         abort.abort();
         await run(dockerCli(), ["swarm", "leave", "--force"], { env, timeoutMs: 60_000 });
         await dockerd.stop();
+        await removeDockerBridges();
       },
       owns: (p) =>
         p.pid === dockerd.pid ||
@@ -119,21 +132,39 @@ class SwarmTarget implements OrchTarget {
   }
 
   async startOne(name: string): Promise<number> {
-    const [ms] = await this.startMany(name, 1);
+    const { sinceWorkload } = await this.startMany(name, 1);
     await this.remove(name);
-    return ms as number;
+    return sinceWorkload[0] as number;
   }
 
-  async startMany(name: string, n: number): Promise<number[]> {
-    const times: number[] = [];
-    const all = this.#starts.next((e) => e.service === name && times.push(performance.now()) === n, {
-      timeoutMs: WAIT_MS + n * 1000,
-      what: `${n} running containers of service ${name}`,
-    });
+  async startMany(name: string, n: number): Promise<StartMany> {
+    const started = new Map<string, number>();
+    const all = this.#starts.next(
+      (e) => e.service === name && started.set(e.id, performance.now()).size === n,
+      { timeoutMs: WAIT_MS + n * 1000, what: `${n} running containers of service ${name}` },
+    );
     const t0 = performance.now();
     await this.#api.call("POST", "/services/create", this.#spec({ name, replicas: n }));
     await all;
-    return times.map((t) => t - t0);
+    const created = await this.#taskCreation(name);
+    const sinceReplica: number[] = [];
+    for (const [id, at] of started) {
+      const task = created.get(id);
+      if (task !== undefined) sinceReplica.push(performance.timeOrigin + at - task);
+    }
+    return { sinceWorkload: [...started.values()].map((t) => t - t0), sinceReplica };
+  }
+
+  /** Container id → its task's CreatedAt (ms since the epoch) for the tasks of a service. */
+  async #taskCreation(service: string): Promise<Map<string, number>> {
+    const filters = encodeURIComponent(JSON.stringify({ service: [service] }));
+    const tasks = (await this.#api.call("GET", `/tasks?filters=${filters}`)) as SwarmTask[];
+    const out = new Map<string, number>();
+    for (const t of tasks) {
+      const id = t.Status?.ContainerStatus?.ContainerID;
+      if (id !== undefined && t.CreatedAt !== undefined) out.set(id, Date.parse(t.CreatedAt));
+    }
+    return out;
   }
 
   async deploy(w: Workload): Promise<void> {
@@ -227,9 +258,11 @@ class SwarmTarget implements OrchTarget {
       w.restartDelay === undefined
         ? {}
         : { RestartPolicy: { Condition: "any", Delay: nanos(w.restartDelay) } };
+    // The same grace as Skiff's pods (terminationGracePeriodSeconds 1): busybox httpd as PID 1
+    // ignores SIGTERM, so Docker's default 10 s would be measured in every stop-first update.
     return {
       Name: w.name,
-      TaskTemplate: { ContainerSpec: { Image: this.image(1) }, ...delay },
+      TaskTemplate: { ContainerSpec: { Image: this.image(1), StopGracePeriod: STOP_GRACE_NS }, ...delay },
       Mode: { Replicated: { Replicas: w.replicas } },
     };
   }
@@ -279,6 +312,15 @@ class SwarmTarget implements OrchTarget {
     change(s.Spec);
     await this.#api.call("POST", `/services/${s.ID}/update?version=${s.Version.Index}`, s.Spec);
   }
+}
+
+/**
+ * dockerd leaves its bridges (docker0, and docker_gwbridge made by `swarm init`) behind when it
+ * stops; they go unless another dockerd (another benchmark) still runs.
+ */
+async function removeDockerBridges(): Promise<void> {
+  if ((await run("pgrep", ["-x", "dockerd"])).code === 0) return;
+  for (const bridge of ["docker_gwbridge", "docker0"]) await run("ip", ["link", "delete", bridge]);
 }
 
 /** "0s", "5s", "250ms" as nanoseconds. */

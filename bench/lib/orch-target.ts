@@ -13,6 +13,17 @@ export interface Workload {
   restartDelay?: string;
 }
 
+/** Per replica of a startMany, in ms. */
+export interface StartMany {
+  /** From the Deployment / service create call to the replica's container running. */
+  sinceWorkload: number[];
+  /**
+   * From the replica's own creation (Skiff: the pod first seen on the watch; Swarm: the task's
+   * CreatedAt) to its container running: Kubernetes' pod startup SLO.
+   */
+  sinceReplica: number[];
+}
+
 export interface MemoryReport {
   /** The orchestrator's own server processes (skiff server; dockerd + containerd). */
   serverMiB: number;
@@ -30,8 +41,8 @@ export interface OrchTarget {
    * ms from the create call to its container seen running.
    */
   startOne(name: string): Promise<number>;
-  /** `n` replicas created at once (Deployment / service), left running: each one's ms. */
-  startMany(name: string, n: number): Promise<number[]>;
+  /** `n` replicas created at once (Deployment / service), left running. */
+  startMany(name: string, n: number): Promise<StartMany>;
   /** Creates the workload with image 1 and waits until all its replicas run. */
   deploy(w: Workload): Promise<void>;
   /** kill -9 of one replica's main process (a different one each call): ms until it runs again. */
