@@ -117,6 +117,16 @@ describe("delete", () => {
       gracePeriodSeconds: 60,
     });
     expect(longer.metadata.deletionGracePeriodSeconds).toBe(5);
+    // Its node agent's final status is written, not taken as the end of the deletion.
+    const final = await registry.update(
+      defs.pods,
+      "default",
+      "p",
+      { ...longer, status: { phase: "Failed" } },
+      { ...writeOpts(), subresource: "status" },
+    );
+    expect(final.status).toMatchObject({ phase: "Failed" });
+    expect((await registry.get(defs.pods, "default", "p")).status).toMatchObject({ phase: "Failed" });
     await registry.delete(defs.pods, "default", "p", { ...writeOpts(), gracePeriodSeconds: 0 });
     expect(await exists(registry, defs.pods, "default", "p")).toBe(false);
     await registry.create(defs.pods, "default", pod("unbound"), writeOpts());

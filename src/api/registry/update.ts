@@ -51,6 +51,20 @@ export function pendingFinalizers(def: ResourceDef, obj: KubeObject): string[] {
   return own;
 }
 
+/**
+ * Whether an update is the deletion of an object being deleted (k8s shouldDeleteDuringUpdate):
+ * it removes the last finalizers and no grace period is left. A pod in its graceful deletion
+ * stays through updates (its node agent's final status) until deleted with grace 0.
+ */
+function finishesDeletion(def: ResourceDef, current: KubeObject, next: KubeObject): boolean {
+  return (
+    next.metadata.deletionTimestamp !== undefined &&
+    pendingFinalizers(def, next).length === 0 &&
+    pendingFinalizers(def, current).length > 0 &&
+    (next.metadata.deletionGracePeriodSeconds ?? 0) === 0
+  );
+}
+
 function withoutVolatile(obj: KubeObject): unknown {
   const { managedFields: _m, resourceVersion: _r, ...metadata } = obj.metadata;
   return { ...obj, metadata };
@@ -184,8 +198,7 @@ export async function guaranteedUpdate(
     const next = prepareUpdate(ctx, def, current, produced, name, namespace, o, req.subresource);
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     if (deepEqual(withoutVolatile(current), withoutVolatile(next))) return current;
-    const finished =
-      next.metadata.deletionTimestamp !== undefined && pendingFinalizers(def, next).length === 0;
+    const finished = finishesDeletion(def, current, next);
     if (o.dryRun) return next;
     try {
       return await writeOrFinish(ctx, def, key, stored, next, finished);
