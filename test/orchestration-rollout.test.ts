@@ -142,12 +142,21 @@ describe.skipIf(!haveTools)("rollouts, nodes, daemons and pod I/O through kubect
     await kubectlOk("delete", "deployment/hist", "--wait=false");
   }, 90_000);
 
-  it("Recreate: every old pod is gone before a new one is created", async () => {
+  it("Recreate: every old pod has stopped before a new one is created", async () => {
     await cluster.apply(
       webDeployment({ name: "rec", image: cluster.webImage, replicas: 2, strategy: "    type: Recreate" }),
     );
     const old = await pods.ready("app=rec", 2);
+    const names = new Set(old.map((p) => p.metadata.name));
     const watch = await PodWatch.start(cluster.env, "app=rec");
+    // When the first new pod appears, each old one is gone or finished (k8s oldPodsRunning).
+    let runningAtFirstNew: string[] | undefined;
+    watch.onEvent((e, state) => {
+      if (e.type !== "ADDED" || names.has(e.name) || runningAtFirstNew !== undefined) return;
+      runningAtFirstNew = [...state.values()]
+        .filter((p) => names.has(p.name) && p.phase !== "Failed" && p.phase !== "Succeeded")
+        .map((p) => `${p.name} ${p.phase}`);
+    });
     try {
       await kubectlOk("set", "image", "deployment/rec", `web=${cluster.webImageV2}`);
       expect((await rolloutStatus("deployment/rec")).code).toBe(0);
@@ -155,11 +164,13 @@ describe.skipIf(!haveTools)("rollouts, nodes, daemons and pod I/O through kubect
     } finally {
       watch.stop();
     }
-    const names = new Set(old.map((p) => p.metadata.name));
-    const lastOldGone = watch.events.findLastIndex((e) => names.has(e.name) && e.type === "DELETED");
-    const firstNew = watch.events.findIndex((e) => !names.has(e.name));
-    expect(lastOldGone).toBeGreaterThanOrEqual(0);
-    expect(firstNew).toBeGreaterThan(lastOldGone);
+    expect(runningAtFirstNew).toEqual([]);
+    // Their final status was reported before they went: stopped, not Ready.
+    const last = watch.events.filter((e) => names.has(e.name) && e.type === "DELETED");
+    expect(last.map((e) => [e.phase, e.ready])).toEqual([
+      ["Failed", false],
+      ["Failed", false],
+    ]);
     await kubectlOk("delete", "deployment/rec", "--wait=false");
   }, 90_000);
 
