@@ -11,6 +11,12 @@ import { registerRegistryCommands } from "./commands/registry.js";
 import { registerServerCommand } from "./commands/server.js";
 import { registerTokenCommands } from "./commands/token.js";
 
+// Native addons (node-unix-socket) detect glibc through process.report.getReport(), which by
+// default resolves the address of every open socket synchronously: with the agent's API
+// connection open and no reverse DNS it blocked start-up for 20 s.
+// (Node ≥ 20.13 has the switch; this @types/node does not list it yet.)
+(process.report as NodeJS.ProcessReport & { excludeNetwork?: boolean }).excludeNetwork = true;
+
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
 const program = new Command()

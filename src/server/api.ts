@@ -33,6 +33,7 @@ import { openStore } from "../api/storage/open.js";
 import { bootstrapCluster } from "./api-bootstrap.js";
 import { DefaultServiceAccounts } from "./api-service-accounts.js";
 import { DataPaths } from "./data-dir.js";
+import { defaultNodeIp } from "./node-address.js";
 import type { ListenAddress } from "./listen-address.js";
 
 export interface ApiConfig {
@@ -43,6 +44,8 @@ export interface ApiConfig {
   writeKubeconfig?: string;
   /** tolerationSeconds of the not-ready/unreachable tolerations added to pods (k8s: 300). */
   defaultTolerationSeconds?: { notReady: number; unreachable: number };
+  /** More names and addresses for the serving certificate (k3s' --tls-san), e.g. the node IP. */
+  tlsSans?: readonly string[];
 }
 
 export interface ApiStack {
@@ -108,7 +111,9 @@ export async function startApiStack(o: {
   const apiDir = DataPaths.api(dataDir);
   await mkdir(apiDir, { recursive: true, mode: 0o700 });
 
-  const hosts = config.listen.host === "0.0.0.0" || config.listen.host === "::" ? [] : [config.listen.host];
+  // Listening everywhere, the API is reached from other machines by this one's address.
+  const wildcard = config.listen.host === "0.0.0.0" || config.listen.host === "::";
+  const hosts = [wildcard ? await defaultNodeIp() : config.listen.host, ...(config.tlsSans ?? [])];
   const credentials = await ensurePki(DataPaths.apiPki(dataDir), { hosts });
   const store = await openStore(config.datastore, apiDir);
   const catalog = builtinCatalog();

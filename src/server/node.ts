@@ -28,6 +28,8 @@ export async function startNodeStack(o: {
   nodeName: string;
   nodeIP: string;
   credentialsFor?: CredentialsFor;
+  /** The node Lease's duration; renewed every quarter of it (the kubelet's rule). */
+  leaseDurationSeconds?: number;
   logger: Logger;
 }): Promise<NodeStack> {
   const runtime = new EnginePodRuntime({
@@ -47,6 +49,10 @@ export async function startNodeStack(o: {
     nodeName: o.nodeName,
     nodeIP: o.nodeIP,
     dataDir: o.dataDir,
+    ...(o.leaseDurationSeconds !== undefined && {
+      leaseDurationSeconds: o.leaseDurationSeconds,
+      leaseRenewSeconds: o.leaseDurationSeconds / 4,
+    }),
     logger: o.logger,
   });
   const streams = new AgentPodStreams({
@@ -63,7 +69,7 @@ export async function startLocalNode(o: {
   api: ApiStack;
   engine: EngineServices;
   registry: RunningRegistry;
-  config: { nodeName?: string; nodeIp?: string };
+  config: { nodeName?: string; nodeIp?: string; nodeLeaseDurationSeconds?: number };
   logger: Logger;
 }): Promise<NodeStack> {
   const nodeName = o.config.nodeName ?? defaultNodeName();
@@ -78,6 +84,9 @@ export async function startLocalNode(o: {
     nodeName,
     nodeIP,
     credentialsFor: ownRegistryCredentials(o.registry, nodeIP),
+    ...(o.config.nodeLeaseDurationSeconds !== undefined && {
+      leaseDurationSeconds: o.config.nodeLeaseDurationSeconds,
+    }),
     logger: o.logger,
   });
   o.api.setPodStreams((name) => (name === nodeName ? node.streams : undefined));

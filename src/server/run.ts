@@ -8,6 +8,8 @@ import type { ApiConfig, ApiStack } from "./api.js";
 import type { EngineConfig, EngineStack } from "./engine.js";
 import type { ControlPlane, ControlPlaneConfig } from "./cluster.js";
 import type { NodeStack } from "./node.js";
+import { defaultNodeIp } from "./node-address.js";
+import { advertisedRegistryHosts } from "./node-registry-secret.js";
 import { startRegistry, type RegistryConfig } from "./registry.js";
 
 export interface ServerConfig extends RegistryConfig {
@@ -27,6 +29,8 @@ export interface ClusterConfig extends ControlPlaneConfig {
   agent: boolean;
   nodeName?: string;
   nodeIp?: string;
+  /** The local node's Lease duration (k8s 40 s). */
+  nodeLeaseDurationSeconds?: number;
 }
 
 /** Runs until a signal stops it. Throws (for exit code 1) when a part cannot start. */
@@ -54,7 +58,19 @@ export async function runServer(config: ServerConfig): Promise<void> {
     // Loaded only when wanted: `skiff registry serve` stays small.
     if (config.engine !== undefined) {
       const { startEngineStack } = await import("./engine.js");
-      engine = await startEngineStack(config.dataDir, config.engine, logger.child({ component: "engine" }));
+      // The engine pushes to and pulls from its own registry (plain HTTP) by any of its names.
+      const ownRegistry = advertisedRegistryHosts(
+        registry.url,
+        config.cluster?.nodeIp ?? (await defaultNodeIp()),
+      );
+      engine = await startEngineStack(
+        config.dataDir,
+        {
+          ...config.engine,
+          insecureRegistries: [...(config.engine.insecureRegistries ?? []), ...ownRegistry],
+        },
+        logger.child({ component: "engine" }),
+      );
     }
     if (config.api !== undefined) {
       const { startApiStack } = await import("./api.js");

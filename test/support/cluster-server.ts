@@ -61,13 +61,21 @@ export async function eventually<T>(
   }
 }
 
-export async function startClusterServer(opts: { args?: string[] } = {}): Promise<ClusterServer> {
+export async function startClusterServer(
+  opts: {
+    args?: string[];
+    /** Where the registry and the API listen (default 127.0.0.1), e.g. an address other nodes reach. */
+    listenHost?: string;
+  } = {},
+): Promise<ClusterServer> {
   const apiPort = await freePort();
   const engineWork = await mkdtemp(join(tmpdir(), "skiff-cluster-"));
   const kubeconfig = join(engineWork, "kubeconfig");
+  const host = opts.listenHost ?? "127.0.0.1";
   const engine = await startEngineServer({
     api: true,
-    args: ["--api-listen", `127.0.0.1:${apiPort}`, "--write-kubeconfig", kubeconfig, ...(opts.args ?? [])],
+    listenHost: host,
+    args: ["--api-listen", `${host}:${apiPort}`, "--write-kubeconfig", kubeconfig, ...(opts.args ?? [])],
   });
   const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, HOME: join(engineWork, "home") };
   delete env.KUBERNETES_SERVICE_HOST;

@@ -50,6 +50,7 @@ export async function startEngineServer(
     args?: string[];
     logLevel?: string;
     /** keep the cluster API (default: --no-api) */ api?: boolean;
+    /** the registry's listen address (default 127.0.0.1) */ listenHost?: string;
   } = {},
 ): Promise<EngineServer> {
   const work = await mkdtemp(join(tmpdir(), "skiff-engine-"));
@@ -60,6 +61,7 @@ export async function startEngineServer(
   const server = await startSkiffServer({
     mode: "server",
     ...(opts.logLevel === undefined ? {} : { logLevel: opts.logLevel }),
+    ...(opts.listenHost === undefined ? {} : { listenHost: opts.listenHost }),
     args: [
       // Engine tests need no cluster API; a fixed :6443 would also clash between test files.
       ...(opts.api === true ? [] : ["--no-api"]),

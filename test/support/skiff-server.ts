@@ -50,6 +50,8 @@ export interface SkiffServerOptions {
   logLevel?: string;
   /** Extra arguments for the skiff command. */
   args?: string[];
+  /** The address the registry listens on (default 127.0.0.1; a port is picked). */
+  listenHost?: string;
 }
 
 export interface SkiffServer {
@@ -75,7 +77,7 @@ export async function startSkiffServer(opts: SkiffServerOptions = {}): Promise<S
   const ownDir = opts.dataDir === undefined ? await mkdtemp(join(tmpdir(), "skiff-server-")) : undefined;
   const server = new SkiffProcess(opts.dataDir ?? (ownDir as string), ownDir !== undefined, opts);
   try {
-    await server.start("127.0.0.1:0");
+    await server.start(`${opts.listenHost ?? "127.0.0.1"}:0`);
     await server.refreshPassword();
   } catch (err) {
     await server.stop();

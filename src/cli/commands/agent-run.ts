@@ -22,6 +22,7 @@ export interface AgentConfig {
   nodeIp?: string;
   dataDir: string;
   engine: EngineConfig;
+  nodeLeaseDurationSeconds: number;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
 }
@@ -96,6 +97,7 @@ export async function runAgent(config: AgentConfig): Promise<void> {
       nodeName,
       nodeIP,
       credentialsFor: own.credentialsFor,
+      leaseDurationSeconds: config.nodeLeaseDurationSeconds,
       logger: logger.child({ component: "agent" }),
     });
     logger.info({ server: config.server, node: nodeName, ip: nodeIP }, "agent joined");

@@ -5,6 +5,7 @@ import { parseJoinToken } from "../../api/auth/join-token.js";
 import { LOG_LEVELS, type LogLevel } from "../../server/logger.js";
 import { CliError } from "../admin-client.js";
 import { insecureRegistryOption } from "../insecure-registry-option.js";
+import { nodeLeaseDurationOption } from "../node-lease-option.js";
 import { parseDuration } from "../units.js";
 import { runAgent } from "./agent-run.js";
 
@@ -26,6 +27,7 @@ interface AgentFlags {
   bridgeSubnet: string;
   engineSocket?: string;
   insecureRegistry: string[];
+  nodeLeaseDurationSeconds: number;
   logLevel: LogLevel;
   shutdownTimeout: string;
 }
@@ -112,6 +114,7 @@ export function registerAgentCommand(program: Command): void {
       ).env("SKIFF_ENGINE_SOCKET"),
     )
     .addOption(insecureRegistryOption())
+    .addOption(nodeLeaseDurationOption())
     .addOption(
       new Option("--log-level <level>", "log level")
         .choices(LOG_LEVELS)
@@ -167,6 +170,7 @@ Examples (on the server: skiff token create --server https://10.0.0.5:6443):
           bridgeSubnet: flags.bridgeSubnet,
           insecureRegistries: flags.insecureRegistry,
         },
+        nodeLeaseDurationSeconds: flags.nodeLeaseDurationSeconds,
         logLevel: flags.logLevel,
         shutdownTimeoutMs: parseDuration(flags.shutdownTimeout),
       });

@@ -4,6 +4,7 @@ import { parseListenAddress } from "../../server/listen-address.js";
 import { LOG_LEVELS, type LogLevel } from "../../server/logger.js";
 import { runServer, type ServerConfig } from "../../server/run.js";
 import { insecureRegistryOption } from "../insecure-registry-option.js";
+import { nodeLeaseDurationOption } from "../node-lease-option.js";
 import { parseDuration, parseSize } from "../units.js";
 
 export const DEFAULT_DATA_DIR = "/var/lib/skiff";
@@ -29,6 +30,7 @@ interface ServeFlags {
 interface ApiFlags {
   api: boolean;
   apiListen: string;
+  tlsSan: string[];
   datastore?: string;
   writeKubeconfig?: string;
 }
@@ -38,6 +40,7 @@ interface ClusterFlags {
   nodeName?: string;
   nodeIp?: string;
   nodeMonitorGracePeriod: string;
+  nodeLeaseDurationSeconds: number;
   defaultNotReadyTolerationSeconds: string;
   defaultUnreachableTolerationSeconds: string;
 }
@@ -170,6 +173,15 @@ function addApiOptions(command: Command): Command {
         "also write the admin kubeconfig here (mode 0600) at every start",
       ).env("SKIFF_WRITE_KUBECONFIG"),
     )
+    .addOption(
+      new Option(
+        "--tls-san <host>",
+        "another name or IP address for the API's serving certificate (repeatable; the node IP is always in it)",
+      )
+        .env("SKIFF_TLS_SAN")
+        .argParser((value: string, previous: string[] = []) => [...previous, value])
+        .default([]),
+    )
     .addOption(new Option("--no-api", "do not run the Kubernetes API"));
 }
 
@@ -187,6 +199,7 @@ function addClusterOptions(command: Command): Command {
         "address of this machine that other nodes reach (default: the address of the default route)",
       ).env("SKIFF_NODE_IP"),
     )
+    .addOption(nodeLeaseDurationOption())
     .addOption(
       new Option(
         "--node-monitor-grace-period <duration>",
@@ -256,6 +269,10 @@ export function registerServerCommand(program: Command): void {
         api: flags.api
           ? {
               listen: parseListenAddress(flags.apiListen, "--api-listen"),
+              tlsSans: [
+                ...flags.tlsSan,
+                ...(flags.nodeIp !== undefined && flags.nodeIp !== "" ? [flags.nodeIp] : []),
+              ],
               defaultTolerationSeconds: {
                 notReady: parseSeconds(
                   flags.defaultNotReadyTolerationSeconds,
@@ -276,6 +293,7 @@ export function registerServerCommand(program: Command): void {
           ...(flags.nodeName !== undefined && flags.nodeName !== "" && { nodeName: flags.nodeName }),
           ...(flags.nodeIp !== undefined && flags.nodeIp !== "" && { nodeIp: flags.nodeIp }),
           nodeMonitorGracePeriodMs: parseDuration(flags.nodeMonitorGracePeriod),
+          nodeLeaseDurationSeconds: flags.nodeLeaseDurationSeconds,
         },
         engine: flags.engine
           ? {
