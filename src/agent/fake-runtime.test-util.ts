@@ -90,8 +90,10 @@ export class FakeRuntime implements PodRuntime {
     this.records.delete(id);
   }
 
-  listContainers(): ContainerRecord[] {
-    return [...this.records.values()].map((r) => ({ ...r }));
+  listContainers(podUid?: string): ContainerRecord[] {
+    return [...this.records.values()]
+      .filter((r) => podUid === undefined || r.podUid === podUid)
+      .map((r) => ({ ...r }));
   }
 
   onExit(listener: (record: ContainerRecord) => void): () => void {

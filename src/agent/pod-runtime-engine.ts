@@ -146,8 +146,8 @@ export class EnginePodRuntime implements PodRuntime {
     }
   }
 
-  listContainers(): ContainerRecord[] {
-    return listRecords(this.#containers);
+  listContainers(podUid?: string): ContainerRecord[] {
+    return listRecords(this.#containers, podUid);
   }
 
   onExit(listener: (record: ContainerRecord) => void): () => void {
@@ -175,8 +175,8 @@ export class EnginePodRuntime implements PodRuntime {
    * leftover of N itself (a create that failed half-way) go.
    */
   async #dropOldAttempts(uid: string, name: string, attempt: number): Promise<void> {
-    const stale = this.listContainers().filter(
-      (r) => r.podUid === uid && r.name === name && (r.attempt < attempt - 1 || r.attempt === attempt),
+    const stale = this.listContainers(uid).filter(
+      (r) => r.name === name && (r.attempt < attempt - 1 || r.attempt === attempt),
     );
     await Promise.all(stale.map((r) => this.removeContainer(r.id)));
   }

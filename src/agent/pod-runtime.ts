@@ -64,8 +64,11 @@ export interface PodRuntime {
   /** SIGTERM (the image's stop signal), then SIGKILL after `graceSeconds`; resolves once it has exited. */
   stopContainer(id: string, graceSeconds: number): Promise<void>;
   removeContainer(id: string): Promise<void>;
-  /** Every pod container on this node, in every state (what survives a restart of Skiff). */
-  listContainers(): ContainerRecord[];
+  /**
+   * Every pod container on this node, in every state (what survives a restart of Skiff); only
+   * those of the pod `podUid` when given (a pod's sync need not read every other pod's).
+   */
+  listContainers(podUid?: string): ContainerRecord[];
   /** Hears every exit of a pod container; returns the unsubscribe function. */
   onExit(listener: (record: ContainerRecord) => void): () => void;
   /** Runs a command in a running container (exec probes, preStop hooks). */

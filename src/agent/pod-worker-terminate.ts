@@ -39,7 +39,7 @@ export class PodTermination {
     if (this.#done) return;
     const { runtime, logger } = this.#ctx;
     const uid = i.pod.metadata.uid ?? "";
-    const list = () => runtime.listContainers().filter((r) => r.podUid === uid);
+    const list = () => runtime.listContainers(uid);
     const graceSeconds = i.pod.metadata.deletionGracePeriodSeconds ?? terminationGraceSeconds(i.pod);
     await Promise.all(
       list()

@@ -115,7 +115,7 @@ export class PodWorker {
   }
 
   #records(): ContainerRecord[] {
-    return this.#ctx.runtime.listContainers().filter((r) => r.podUid === this.uid);
+    return this.#ctx.runtime.listContainers(this.uid);
   }
 
   async #sync(): Promise<void> {

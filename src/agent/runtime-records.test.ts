@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ContainerJSON } from "../runtime/docker-api-types.js";
-import { recordOf } from "./runtime-records.js";
+import type { ContainerSummary } from "../runtime/docker-api-types.js";
+import { listRecords, recordOf, type ContainerLister } from "./runtime-records.js";
 
 const ZERO = "0001-01-01T00:00:00Z";
 function inspect(state: Partial<ContainerJSON["State"]>, labels: Record<string, string> = {}): ContainerJSON {
@@ -77,5 +78,51 @@ describe("recordOf", () => {
     const plain = inspect({});
     plain.Config.Labels = {};
     expect(recordOf(plain)).toBeUndefined();
+  });
+});
+
+describe("listRecords", () => {
+  /** An engine of three containers (two pods and a plain one) that honours label filters. */
+  function engine(): ContainerLister & { filters: string[][] } {
+    const byId = new Map<string, ContainerJSON>();
+    for (const [id, uid] of [
+      ["a", "u1"],
+      ["b", "u2"],
+      ["c", undefined],
+    ] as const) {
+      const j = inspect({ Status: "running", Running: true });
+      j.Id = id;
+      if (uid === undefined) j.Config.Labels = {};
+      else (j.Config.Labels ?? {})["io.kubernetes.pod.uid"] = uid;
+      byId.set(id, j);
+    }
+    const filters: string[][] = [];
+    const matches = (labels: Record<string, string>, spec: string): boolean => {
+      const [key = "", value] = spec.split("=");
+      return key in labels && (value === undefined || labels[key] === value);
+    };
+    return {
+      filters,
+      list(o) {
+        const label = o.filters["label"] ?? [];
+        filters.push(label);
+        return [...byId.values()]
+          .filter((j) => label.every((spec) => matches(j.Config.Labels ?? {}, spec)))
+          .map((j) => ({ Id: j.Id }) as ContainerSummary);
+      },
+      inspect: (id) => byId.get(id) as ContainerJSON,
+    };
+  }
+
+  it("lists every pod container, or asks the engine for one pod's only", () => {
+    const e = engine();
+    expect(listRecords(e).map((r) => r.id)).toEqual(["a", "b"]);
+    expect(listRecords(e, "u2").map((r) => r.id)).toEqual(["b"]);
+    expect(listRecords(e, "gone")).toEqual([]);
+    expect(e.filters).toEqual([
+      ["io.kubernetes.pod.uid"],
+      ["io.kubernetes.pod.uid=u2"],
+      ["io.kubernetes.pod.uid=gone"],
+    ]);
   });
 });

@@ -57,10 +57,11 @@ export function recordOf(j: ContainerJSON): ContainerRecord | undefined {
   };
 }
 
-/** Every pod container the engine has, in every state. */
-export function listRecords(containers: ContainerLister): ContainerRecord[] {
+/** Every pod container the engine has, in every state; only the pod `podUid`'s when given. */
+export function listRecords(containers: ContainerLister, podUid?: string): ContainerRecord[] {
   const out: ContainerRecord[] = [];
-  for (const summary of containers.list({ all: true, filters: { label: [LABELS.podUid] } })) {
+  const label = podUid === undefined ? LABELS.podUid : `${LABELS.podUid}=${podUid}`;
+  for (const summary of containers.list({ all: true, filters: { label: [label] } })) {
     try {
       const r = recordOf(containers.inspect(summary.Id));
       if (r !== undefined) out.push(r);

@@ -52,7 +52,7 @@ export async function reapPod(o: {
   podUid: string;
   graceSeconds: number;
 }): Promise<void> {
-  const records = o.runtime.listContainers().filter((r) => r.podUid === o.podUid);
+  const records = o.runtime.listContainers(o.podUid);
   await Promise.all(
     records.filter((r) => r.state !== "exited").map((r) => o.runtime.stopContainer(r.id, o.graceSeconds)),
   );
