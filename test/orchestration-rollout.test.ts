@@ -338,11 +338,18 @@ spec:
 `);
     const before = await pods.ready("app=drained", 2);
     const [daemon] = await pods.ready("app=agent", 1);
-    const drain = await cluster.kubectl(
-      ["drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=60s"],
-      { timeoutMs: 70_000 },
-    );
+    const watch = await PodWatch.start(cluster.env, "app=drained");
+    const drain = await cluster
+      .kubectl(["drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=60s"], {
+        timeoutMs: 70_000,
+      })
+      .finally(() => watch.stop());
     expect(drain.code, drain.stderr).toBe(0);
+    // Each went through pods/eviction, which marks the pod before deleting it.
+    for (const p of before) {
+      const marks = watch.events.filter((e) => e.name === p.metadata.name).map((e) => e.disruption);
+      expect(marks).toContain("EvictionByEvictionAPI");
+    }
     for (const p of before) {
       expect(drain.stdout).toContain(`evicting pod default/${p.metadata.name}`);
       expect(drain.stdout).toContain(`pod/${p.metadata.name} evicted`);

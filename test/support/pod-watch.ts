@@ -12,6 +12,8 @@ export interface PodEvent {
   deleting: boolean;
   ready: boolean;
   image: string;
+  /** The reason of a DisruptionTarget condition (EvictionByEvictionAPI…), or "". */
+  disruption: string;
 }
 
 const FIELDS = [
@@ -21,6 +23,7 @@ const FIELDS = [
   "{.object.metadata.deletionTimestamp}",
   '{.object.status.conditions[?(@.type=="Ready")].status}',
   "{.object.spec.containers[0].image}",
+  '{.object.status.conditions[?(@.type=="DisruptionTarget")].reason}',
 ].join("|");
 
 export class PodWatch {
@@ -31,7 +34,7 @@ export class PodWatch {
   private constructor(child: ChildProcess) {
     this.#child = child;
     onLines(child.stdout as NodeJS.ReadableStream, (line) => {
-      const [type, name, phase, deletion, ready, image] = line.trim().split("|");
+      const [type, name, phase, deletion, ready, image, disruption] = line.trim().split("|");
       if (!name || (type !== "ADDED" && type !== "MODIFIED" && type !== "DELETED")) return;
       const e: PodEvent = {
         type,
@@ -40,6 +43,7 @@ export class PodWatch {
         deleting: (deletion ?? "") !== "",
         ready: ready === "True",
         image: image ?? "",
+        disruption: disruption ?? "",
       };
       this.events.push(e);
       for (const l of this.#listeners) l(e);
