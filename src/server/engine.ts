@@ -90,6 +90,8 @@ export async function startEngineStack(
     services: { images, containers, network, volumes },
     async close(timeoutMs: number) {
       await engine.close(timeoutMs);
+      // The containers keep running; only this process stops watching them.
+      containers.close();
       await network.close();
       images.close();
     },
