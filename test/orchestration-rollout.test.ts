@@ -86,11 +86,15 @@ describe.skipIf(!haveTools)("rollouts, nodes, daemons and pod I/O through kubect
   it("holds a template change while paused and rolls it out on resume", async () => {
     const before = await pods.ready("app=hist", 2);
     await kubectlOk("rollout", "pause", "deployment/hist");
+    // Back to the first image, with an env var that makes it a template of its own (set first:
+    // an intermediate template equal to revision 1's would renumber it, in Kubernetes too).
     await kubectlOk("set", "env", "deployment/hist", "STAGE=resumed");
+    await kubectlOk("set", "image", "deployment/hist", `web=${cluster.webImage}`);
     await new Promise((r) => setTimeout(r, 3000));
     expect((await replicaSets("hist")).length).toBe(2);
     const held = await pods.ready("app=hist", 2);
     expect(held.map((p) => p.metadata.name).sort()).toEqual(before.map((p) => p.metadata.name).sort());
+    for (const p of held) expect(p.spec?.containers?.[0]?.image).toBe(cluster.webImageV2);
     const dep = await cluster.getJson<{ status: { conditions: { type: string; reason: string }[] } }>([
       "deployment",
       "hist",
@@ -102,6 +106,7 @@ describe.skipIf(!haveTools)("rollouts, nodes, daemons and pod I/O through kubect
     await kubectlOk("rollout", "resume", "deployment/hist");
     expect((await rolloutStatus("deployment/hist")).code).toBe(0);
     const after = await pods.ready("app=hist", 2);
+    for (const p of after) expect(p.spec?.containers?.[0]?.image).toBe(cluster.webImage);
     const env = (await kubectlOk("exec", after[0]?.metadata.name ?? "", "--", "env")).stdout;
     expect(env).toContain("STAGE=resumed");
     expect(revisions((await kubectlOk("rollout", "history", "deployment/hist")).stdout)).toEqual([1, 2, 3]);
