@@ -147,9 +147,11 @@ export class PodWorker {
       busy: this.#busyNames(now.getTime()),
       unhealthy: (r) => this.#probes.unhealthy(r),
     });
-    // An exit shows (Error, Completed, OOMKilled) before its restart replaces it, as the kubelet
-    // reports it: `kubectl get pods` goes Error → Running → CrashLoopBackOff.
-    if (plan.start.some((s) => s.attempt > 0)) await this.#publish(pod, records, { hold: false });
+    // An exit shows (Error, Completed, OOMKilled) before its restart or back-off replaces it, as
+    // the kubelet reports it: `kubectl get pods` goes Error → Running → Error → CrashLoopBackOff.
+    if (plan.waits.length > 0 || plan.start.some((s) => s.attempt > 0)) {
+      await this.#publish(pod, records, { hold: false });
+    }
     this.#act(pod, plan, records);
     this.#probes.sync(pod, records, this.#podIP ?? "");
     await this.#publish(pod, records);
