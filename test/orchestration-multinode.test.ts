@@ -1,12 +1,14 @@
 // Two nodes, end to end with the real kubectl: `skiff server` is the first node; a second
 // machine — a network namespace linked to the host by a veth pair — joins with the one command
 // `skiff token create` prints (`skiff agent --server … --token … --ca-cert-hash …`). Its pods
-// pull from the server's registry with the node's identity (no imagePullSecrets). When the
+// pull from the server's registry with the node's identity (no imagePullSecrets), and kubectl
+// logs/exec/port-forward reach them through the API server. When the
 // agent stops, the node goes NotReady after the (shortened) grace period, is tainted, its pods
 // are evicted after their (shortened) toleration and the ReplicaSet recreates them on the first
 // node; when it comes back it removes what was evicted.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { request } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -221,6 +223,44 @@ spec:
     );
     expect(new Set(running.map((p) => p.spec?.nodeName))).toEqual(new Set([NODE1, NODE2]));
   }, 120_000);
+
+  it("serves logs, exec and port-forward of a pod on the joined node through the API server", async () => {
+    const pod = (await pods("app=spread")).find((p) => p.spec?.nodeName === NODE2);
+    const name = pod?.metadata.name ?? "";
+    expect(name).not.toBe("");
+    const exec = await cluster.kubectl(["exec", name, "--", "sh", "-c", "echo on-node-2; exit 4"]);
+    expect([exec.code, exec.stdout]).toEqual([4, "on-node-2\n"]);
+    const piped = await cluster.kubectlOk(["exec", "-i", name, "--", "tr", "a-z", "A-Z"], {
+      input: "quiet\n",
+    });
+    expect(piped.stdout).toBe("QUIET\n");
+    await cluster.kubectlOk(["exec", name, "--", "sh", "-c", "echo remote-marker >/proc/1/fd/2"]);
+    const logs = await cluster.kubectlOk(["logs", name, "--tail=3"]);
+    expect(logs.stdout).toContain("remote-marker");
+
+    const forward = spawn("kubectl", ["port-forward", `pod/${name}`, ":80"], { env: cluster.env });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        onLines(forward.stdout, (line) => {
+          const m = /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(line);
+          if (m) resolve(Number(m[1]));
+        });
+        forward.once("exit", (code) => reject(new Error(`kubectl port-forward exited with ${code}`)));
+      });
+      const body = await new Promise<string>((resolve, reject) => {
+        request({ host: "127.0.0.1", port, path: "/" }, (res) => {
+          let text = "";
+          res.setEncoding("utf8").on("data", (c: string) => (text += c));
+          res.on("end", () => resolve(text));
+        })
+          .on("error", reject)
+          .end();
+      });
+      expect(body).toBe("web v1\n");
+    } finally {
+      forward.kill("SIGTERM");
+    }
+  }, 60_000);
 
   it("marks the stopped node NotReady and tainted, and recreates its pods on the first node", async () => {
     const before = await pods("app=spread");

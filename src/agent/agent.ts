@@ -27,6 +27,9 @@ export interface NodeAgentOptions {
   nodeStatusUpdateSeconds?: number;
   /** Extra node labels (e.g. node-role.kubernetes.io/control-plane). */
   labels?: Record<string, string>;
+  /** Annotations on the Node (e.g. the stream endpoint's CA) and the port of that endpoint. */
+  annotations?: Record<string, string>;
+  kubeletPort?: number;
   /** The machine's facts and pressure checks (default: this host, disk of `dataDir`). */
   machine?: Machine;
   dataDir?: string;
@@ -54,6 +57,8 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     clock,
     logger,
     ...(o.labels && { labels: o.labels }),
+    ...(o.annotations && { annotations: o.annotations }),
+    ...(o.kubeletPort !== undefined && { kubeletPort: o.kubeletPort }),
     ...(o.nodeStatusUpdateSeconds !== undefined && { updateMs: o.nodeStatusUpdateSeconds * 1000 }),
   });
   const node = await nodeLoop.register();

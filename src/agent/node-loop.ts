@@ -7,7 +7,7 @@ import type { KubeObject } from "../api/types.js";
 import { hasReason } from "./api-errors.js";
 import type { Clock, Timer } from "./clock.js";
 import type { Machine } from "./machine.js";
-import { newNode, nodeLabels, nodeStatus, withoutHeartbeats } from "./node-status.js";
+import { DEFAULT_KUBELET_PORT, newNode, nodeLabels, nodeStatus, withoutHeartbeats } from "./node-status.js";
 import { canonical } from "./pod-status.js";
 
 export interface NodeLoopOptions {
@@ -19,6 +19,10 @@ export interface NodeLoopOptions {
   clock: Clock;
   logger: Logger;
   labels?: Record<string, string>;
+  /** Annotations the node publishes about itself (e.g. its stream endpoint's CA). */
+  annotations?: Record<string, string>;
+  /** status.daemonEndpoints.kubeletEndpoint.Port: where the node serves logs/exec/port-forward. */
+  kubeletPort?: number;
   updateMs?: number;
   reportMs?: number;
 }
@@ -42,16 +46,23 @@ export class NodeLoop {
     let node = await this.#nodes.find(undefined, this.#o.nodeName);
     if (!node) {
       try {
-        node = await this.#nodes.create(newNode(this.#o.nodeName, facts, this.#o.labels ?? {}));
+        node = await this.#nodes.create(
+          newNode(this.#o.nodeName, facts, this.#o.labels ?? {}, this.#o.annotations ?? {}),
+        );
       } catch (err) {
         if (!hasReason(err, "AlreadyExists")) throw err;
         node = await this.#nodes.get(undefined, this.#o.nodeName);
       }
     } else {
       const want = { ...nodeLabels(this.#o.nodeName, facts), ...this.#o.labels };
-      const labels = node.metadata.labels ?? {};
-      if (Object.entries(want).some(([k, v]) => labels[k] !== v))
-        node = await this.#nodes.patch(undefined, this.#o.nodeName, "merge", { metadata: { labels: want } });
+      const annotations = this.#o.annotations ?? {};
+      const differs = (have: Record<string, string> | undefined, w: Record<string, string>): boolean =>
+        Object.entries(w).some(([k, v]) => have?.[k] !== v);
+      if (differs(node.metadata.labels, want) || differs(node.metadata.annotations, annotations)) {
+        node = await this.#nodes.patch(undefined, this.#o.nodeName, "merge", {
+          metadata: { labels: want, annotations },
+        });
+      }
     }
     this.#node = node;
     await this.#sync(true);
@@ -86,6 +97,7 @@ export class NodeLoop {
       pressure: this.#o.machine.pressure(),
       nodeIP: this.#o.nodeIP,
       runtimeVersion: this.#o.runtimeVersion,
+      kubeletPort: this.#o.kubeletPort ?? DEFAULT_KUBELET_PORT,
       now,
     });
     const changed = canonical(withoutHeartbeats(status)) !== canonical(withoutHeartbeats(node.status));

@@ -20,7 +20,15 @@ export function nodeLabels(nodeName: string, facts: MachineFacts): Record<string
   };
 }
 
-export function newNode(nodeName: string, facts: MachineFacts, labels: Record<string, string>): KubeObject {
+/** The kubelet's port, which Nodes report even when nothing listens there (the server's own node). */
+export const DEFAULT_KUBELET_PORT = 10250;
+
+export function newNode(
+  nodeName: string,
+  facts: MachineFacts,
+  labels: Record<string, string>,
+  annotations: Record<string, string> = {},
+): KubeObject {
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -30,6 +38,7 @@ export function newNode(nodeName: string, facts: MachineFacts, labels: Record<st
       annotations: {
         "node.alpha.kubernetes.io/ttl": "0",
         "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+        ...annotations,
       },
     },
     spec: {},
@@ -42,6 +51,7 @@ export interface NodeStatusInput {
   pressure: Pressure;
   nodeIP: string;
   runtimeVersion: string;
+  kubeletPort?: number;
   now: Date;
 }
 
@@ -70,7 +80,7 @@ export function nodeStatus(i: NodeStatusInput): JsonObject {
       { type: "InternalIP", address: i.nodeIP },
       { type: "Hostname", address: i.node.metadata.name ?? f.hostname },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: i.kubeletPort ?? DEFAULT_KUBELET_PORT } },
     nodeInfo: {
       machineID: f.machineID,
       systemUUID: f.systemUUID,

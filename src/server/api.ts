@@ -10,6 +10,7 @@ import { Authenticator } from "../api/auth/authenticator.js";
 import { bootstrapRbac } from "../api/auth/bootstrap.js";
 import { kubeconfigYaml } from "../api/auth/kubeconfig.js";
 import { ensurePki } from "../api/auth/pki.js";
+import { NodeStreamsResolver } from "../api/node-streams/resolver.js";
 import { RbacAuthorizer } from "../api/auth/rbac.js";
 import { createApiHandler } from "../api/http/handler.js";
 import type { ApiFace } from "../api/http/deps.js";
@@ -166,7 +167,12 @@ export async function startApiStack(o: {
         secret: (namespace, name) => findCoreObject(registry, catalog, "secrets", namespace, name),
       },
     });
+    const nodeStreams = new NodeStreamsResolver({
+      client: new ApiClient(registry, { user: { name: "system:apiserver", groups: ["system:masters"] } }),
+      ca: { keyPem: credentials.caKeyPem, certPem: credentials.caPem },
+    });
     const face: ApiFace = {
+      podStreams: nodeStreams.resolve,
       catalog,
       registry,
       authenticator,
@@ -211,9 +217,7 @@ export async function startApiStack(o: {
       url: server.url,
       kubeconfigPath,
       client: (clientOptions) => new ApiClient(registry, clientOptions),
-      setPodStreams(resolver) {
-        face.podStreams = resolver;
-      },
+      setPodStreams: (resolver) => nodeStreams.setLocal(resolver),
       async close(timeoutMs) {
         shutdown.abort();
         await server.close(timeoutMs);

@@ -8,7 +8,9 @@ import type { PodStreams } from "../api/streams.js";
 import { startNodeAgent } from "../agent/agent.js";
 import { EnginePodRuntime, type CredentialsFor } from "../agent/pod-runtime-engine.js";
 import { NODE_REGISTRY_USER } from "../agent/cluster-registry.js";
+import { createStreamServer } from "../agent/stream-server.js";
 import { AgentPodStreams } from "../agent/streams.js";
+import { STREAM_CA_ANNOTATION } from "../api/node-streams/protocol.js";
 import type { ApiStack } from "./api.js";
 import type { EngineServices } from "./engine.js";
 import { defaultNodeIp, defaultNodeName } from "./node-address.js";
@@ -30,8 +32,21 @@ export async function startNodeStack(o: {
   credentialsFor?: CredentialsFor;
   /** The node Lease's duration; renewed every quarter of it (the kubelet's rule). */
   leaseDurationSeconds?: number;
+  /**
+   * Serve logs/exec/port-forward to the API server on nodeIP:port (a joined node; the server's
+   * own node is reached in process), admitting client certificates of `clusterCaPem`.
+   */
+  streamEndpoint?: { port: number; clusterCaPem: string };
   logger: Logger;
 }): Promise<NodeStack> {
+  const endpoint =
+    o.streamEndpoint &&
+    (await createStreamServer({
+      host: o.nodeIP,
+      port: o.streamEndpoint.port,
+      clusterCaPem: o.streamEndpoint.clusterCaPem,
+      logger: o.logger.child({ part: "streams" }),
+    }));
   const runtime = new EnginePodRuntime({
     containers: o.engine.containers,
     network: o.engine.network,
@@ -49,6 +64,7 @@ export async function startNodeStack(o: {
     nodeName: o.nodeName,
     nodeIP: o.nodeIP,
     dataDir: o.dataDir,
+    ...(endpoint && { annotations: { [STREAM_CA_ANNOTATION]: endpoint.caPem }, kubeletPort: endpoint.port }),
     ...(o.leaseDurationSeconds !== undefined && {
       leaseDurationSeconds: o.leaseDurationSeconds,
       leaseRenewSeconds: o.leaseDurationSeconds / 4,
@@ -59,8 +75,21 @@ export async function startNodeStack(o: {
     containers: o.engine.containers,
     locate: (pod, container) => agent.containerIds(pod.metadata.uid ?? "", container),
   });
+  try {
+    await endpoint?.listen(streams);
+  } catch (err) {
+    await agent.close();
+    throw err;
+  }
   o.logger.info({ node: o.nodeName, ip: o.nodeIP }, "node agent running");
-  return { nodeName: o.nodeName, streams, close: () => agent.close() };
+  return {
+    nodeName: o.nodeName,
+    streams,
+    async close() {
+      await endpoint?.close();
+      await agent.close();
+    },
+  };
 }
 
 /** The node agent of `skiff server` itself: this machine as a Node of its own cluster. */

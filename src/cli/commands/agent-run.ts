@@ -23,6 +23,8 @@ export interface AgentConfig {
   dataDir: string;
   engine: EngineConfig;
   nodeLeaseDurationSeconds: number;
+  /** Where the API server reaches this node for logs/exec/port-forward (the kubelet's 10250). */
+  streamPort: number;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
 }
@@ -98,6 +100,7 @@ export async function runAgent(config: AgentConfig): Promise<void> {
       nodeIP,
       credentialsFor: own.credentialsFor,
       leaseDurationSeconds: config.nodeLeaseDurationSeconds,
+      streamEndpoint: { port: config.streamPort, clusterCaPem: caPem },
       logger: logger.child({ component: "agent" }),
     });
     logger.info({ server: config.server, node: nodeName, ip: nodeIP }, "agent joined");

@@ -28,8 +28,17 @@ interface AgentFlags {
   engineSocket?: string;
   insecureRegistry: string[];
   nodeLeaseDurationSeconds: number;
+  streamPort: string;
   logLevel: LogLevel;
   shutdownTimeout: string;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new CliError(`--stream-port: expected a port number (1-65535), got ${JSON.stringify(value)}`);
+  }
+  return port;
 }
 
 function checkServer(server: string): string {
@@ -116,6 +125,14 @@ export function registerAgentCommand(program: Command): void {
     .addOption(insecureRegistryOption())
     .addOption(nodeLeaseDurationOption())
     .addOption(
+      new Option(
+        "--stream-port <port>",
+        "port on --node-ip where the API server reaches this node for kubectl logs/exec/port-forward (the kubelet's)",
+      )
+        .env("SKIFF_STREAM_PORT")
+        .default("10250"),
+    )
+    .addOption(
       new Option("--log-level <level>", "log level")
         .choices(LOG_LEVELS)
         .env("SKIFF_LOG_LEVEL")
@@ -141,7 +158,13 @@ follow the pods bound to it, report their status, write Events and read the Conf
 Secrets the pods use. Deleting the token (\`skiff token delete <id>\`) cuts the node off.
 
 The agent runs containers with runc and needs root. Pods keep running when it stops; the next
-start adopts them. \`kubectl logs/exec/port-forward\` reach only pods of the server's own node.
+start adopts them. \`kubectl logs/exec/port-forward\` reach this node's pods through the API
+server, which connects to --node-ip:--stream-port (HTTPS; the node's certificate is checked
+against the CA it publishes on its Node, and only the API server's client certificate, signed
+by the cluster CA, is admitted).
+
+Pods on this node pull from the cluster's own registry with the node's identity (the server
+publishes the nodes' credential); other registries need imagePullSecrets.
 
 Examples (on the server: skiff token create --server https://10.0.0.5:6443):
   skiff agent --server https://10.0.0.5:6443 --token abcdef.0123456789abcdef \\
@@ -171,6 +194,7 @@ Examples (on the server: skiff token create --server https://10.0.0.5:6443):
           insecureRegistries: flags.insecureRegistry,
         },
         nodeLeaseDurationSeconds: flags.nodeLeaseDurationSeconds,
+        streamPort: parsePort(flags.streamPort),
         logLevel: flags.logLevel,
         shutdownTimeoutMs: parseDuration(flags.shutdownTimeout),
       });
