@@ -178,4 +178,34 @@ describe("DaemonSetController", () => {
     );
     expect(await status("agent")).toMatchObject({ observedGeneration: 2, desiredNumberScheduled: 3 });
   });
+  it("surges with maxSurge: a node's new pod starts beside the old one, which goes once it is ready", async () => {
+    await start([node("n1"), node("n2")]);
+    const dsApi = cluster.api(Resources.daemonSets);
+    await dsApi.create(
+      daemonSet("agent", {
+        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      }),
+    );
+    await eventually(async () => (await live("agent")).length === 2);
+    await runPods("agent");
+    await eventually(async () => (await status("agent")).numberAvailable === 2);
+    const oldHash = (await live("agent"))[0]?.metadata.labels?.["controller-revision-hash"];
+    const tpl = podTemplate({ app: "agent" });
+    (tpl.spec as { containers: unknown[] }).containers = [{ name: "c", image: "busybox:1.37" }];
+    await dsApi.patch("default", "agent", "merge", { spec: { template: tpl } });
+    const fresh = async () =>
+      (await live("agent")).filter((p) => p.metadata.labels?.["controller-revision-hash"] !== oldHash);
+    for (let round = 1; round <= 2; round++) {
+      await eventually(async () => (await fresh()).length === round, `round ${round}: a surge pod`);
+      await settle(150);
+      // One surge at a time, and the old pod beside it stays while the new one is not ready.
+      expect(await live("agent")).toHaveLength(3);
+      expect(await terminating("agent")).toHaveLength(0);
+      await runPods("agent");
+      await eventually(async () => (await terminating("agent")).length === 1, `round ${round}: old pod goes`);
+      await finishTerminating("agent");
+    }
+    await eventually(async () => (await status("agent")).updatedNumberScheduled === 2, "rolled out");
+    expect(nodesOf(await live("agent"))).toEqual(["n1", "n2"]);
+  });
 });

@@ -20,10 +20,12 @@ import { FIELD_MANAGER, type DaemonSetDeps } from "./deps.js";
 import { cleanupHistory, constructHistory } from "./history.js";
 import { daemonPodNode, placement } from "./placement.js";
 import { newDaemonPod } from "./pod.js";
+import { rollingSurge } from "./surge.js";
 import {
   calculateStatus,
   isRollingUpdate,
   manage,
+  maxSurge,
   maxUnavailable,
   rollingDeletes,
   statusEqual,
@@ -97,10 +99,14 @@ export async function syncDaemonSet(d: DaemonSetDeps, key: string): Promise<void
   const minReady = Number(rec(ds.spec).minReadySeconds) || 0;
   let error: unknown;
   if (d.expectations.satisfied(key) && history !== undefined) {
-    const plan = manage(states);
+    const desired = states.filter((s) => s.placement.shouldRun).length;
+    const surge = isRollingUpdate(ds) ? maxSurge(ds, desired) : 0;
+    const surging = surge > 0 ? { hash, minReadySeconds: minReady, now } : undefined;
+    let plan = manage(states, surging);
     if (plan.create.length === 0 && plan.delete.length === 0 && isRollingUpdate(ds)) {
-      const desired = states.filter((s) => s.placement.shouldRun).length;
-      plan.delete = rollingDeletes(states, hash, maxUnavailable(ds, desired), minReady, now);
+      plan = surging
+        ? rollingSurge(states, surge, surging)
+        : { create: [], delete: rollingDeletes(states, hash, maxUnavailable(ds, desired), minReady, now) };
     }
     error = await apply(d, ds, plan.create, plan.delete, hash);
     await cleanupHistory(d, ds, history.old, pods);

@@ -3,6 +3,7 @@ import type { KubeObject } from "../../api/types.js";
 import {
   calculateStatus,
   manage,
+  maxSurge,
   maxUnavailable,
   rollingDeletes,
   statusEqual,
@@ -73,6 +74,31 @@ describe("daemonset util", () => {
     expect(maxUnavailable(ds(3), 10)).toBe(3);
     expect(maxUnavailable(ds("25%"), 10)).toBe(3);
     expect(maxUnavailable(ds(0), 10)).toBe(1);
+  });
+
+  it("resolves maxSurge (rounded up, default 0); maxUnavailable may be 0 only with a surge", () => {
+    const ds = (rollingUpdate: Record<string, unknown>): KubeObject => ({
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: {},
+      spec: { updateStrategy: { rollingUpdate } },
+    });
+    expect(maxSurge(ds({}), 10)).toBe(0);
+    expect(maxSurge(ds({ maxSurge: "15%" }), 10)).toBe(2);
+    expect(maxUnavailable(ds({ maxSurge: 1, maxUnavailable: 0 }), 10)).toBe(0);
+    expect(maxUnavailable(ds({ maxSurge: 0, maxUnavailable: 0 }), 10)).toBe(1);
+  });
+
+  it("keeps a surge pod beside the old one and starts pods beside terminating ones", () => {
+    const surge = { hash: "new", minReadySeconds: 0, now };
+    const plan = manage(
+      [
+        state("a", run, [pod("a1", "old", true), pod("a2", "new", false)]),
+        state("b", run, [], [], [pod("b0", "old", true)]),
+      ],
+      surge,
+    );
+    expect(plan).toEqual({ create: ["b"], delete: [] });
   });
 
   it("replaces old pods one at a time while the new ones are not available", () => {

@@ -4,6 +4,7 @@ import type { KubeObject } from "../../api/types.js";
 import { isPodAvailable, isPodReady, rec } from "../pod-util.js";
 import { isPodUpdated } from "./pod.js";
 import type { Placement } from "./placement.js";
+import { surgeExtras, type SurgeContext } from "./surge.js";
 
 export interface NodeState {
   name: string;
@@ -24,15 +25,17 @@ export interface Plan {
   delete: KubeObject[];
 }
 
-/** k8s podsShouldBeOnNode over every node: missing pods, extra pods, misplaced and finished pods. */
-export function manage(states: readonly NodeState[]): Plan {
+/**
+ * k8s podsShouldBeOnNode over every node: missing pods, extra pods, misplaced and finished pods.
+ * With `surge`, a node keeps an old pod beside its new one until the new one is available.
+ */
+export function manage(states: readonly NodeState[], surge?: SurgeContext): Plan {
   const plan: Plan = { create: [], delete: [] };
   for (const s of states) {
     if (s.placement.shouldContinueRunning) {
-      plan.delete.push(...s.finished, ...s.pods.slice(1));
-      if (s.placement.shouldRun && s.pods.length === 0 && s.terminating.length === 0) {
-        plan.create.push(s.name);
-      }
+      plan.delete.push(...s.finished, ...(surge ? surgeExtras(s.pods, surge) : s.pods.slice(1)));
+      const replacing = surge === undefined && s.terminating.length > 0;
+      if (s.placement.shouldRun && s.pods.length === 0 && !replacing) plan.create.push(s.name);
     } else {
       plan.delete.push(...s.pods, ...s.finished);
     }
@@ -40,13 +43,27 @@ export function manage(states: readonly NodeState[]): Plan {
   return plan;
 }
 
-/** spec.updateStrategy.rollingUpdate.maxUnavailable against `desired` nodes (percent rounds up; at least 1). */
+/** An int or a percent of `desired` (rounded up), as k8s scales DaemonSet rolling parameters. */
+function scaled(v: unknown, desired: number, fallback: number): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && /^\d+%$/.test(v)) return Math.ceil((Number(v.slice(0, -1)) * desired) / 100);
+  return fallback;
+}
+
+const rollingUpdate = (ds: KubeObject) => rec(rec(rec(ds.spec).updateStrategy).rollingUpdate);
+
+/** spec.updateStrategy.rollingUpdate.maxSurge against `desired` nodes (default 0). */
+export function maxSurge(ds: KubeObject, desired: number): number {
+  return Math.max(0, scaled(rollingUpdate(ds).maxSurge, desired, 0));
+}
+
+/**
+ * spec.updateStrategy.rollingUpdate.maxUnavailable against `desired` nodes (default 1); 0 only
+ * with a surge, as k8s falls back to 1 when both are 0.
+ */
 export function maxUnavailable(ds: KubeObject, desired: number): number {
-  const v = rec(rec(rec(ds.spec).updateStrategy).rollingUpdate).maxUnavailable;
-  let n = 1;
-  if (typeof v === "number") n = v;
-  else if (typeof v === "string" && /^\d+%$/.test(v)) n = Math.ceil((Number(v.slice(0, -1)) * desired) / 100);
-  return Math.max(1, n);
+  const n = Math.max(0, scaled(rollingUpdate(ds).maxUnavailable, desired, 1));
+  return n === 0 && maxSurge(ds, desired) === 0 ? 1 : n;
 }
 
 export function isRollingUpdate(ds: KubeObject): boolean {
