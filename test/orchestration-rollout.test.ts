@@ -1,8 +1,9 @@
 // The orchestration commands beyond the basics, with the real kubectl against a one-node Skiff
 // cluster: rollout history/pause/resume/restart/undo --to-revision and revisionHistoryLimit,
 // Recreate, percentage maxSurge/maxUnavailable, cordon/uncordon and drain through pods/eviction,
-// a DaemonSet and its rolling update, logs -f/-c, exec -i, init containers, an OOM kill under
-// limits.memory with the limits visible in the container's cgroup, and pod IPs with -o wide.
+// a DaemonSet (rolling update with and without a surge, history, undo), logs -f/-c, exec -i,
+// init containers, an OOM kill under limits.memory with the limits visible in the container's
+// cgroup, and pod IPs with -o wide.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onLines } from "./support/child.js";
@@ -321,6 +322,35 @@ spec:
     expect(third?.metadata.name).not.toBe(first?.metadata.name);
     expect(revisions((await kubectlOk("rollout", "history", "ds/agent")).stdout)).toEqual([2, 3]);
   }, 90_000);
+
+  it("surges a DaemonSet with maxSurge: the node keeps a Ready daemon throughout", async () => {
+    await kubectlOk(
+      "patch",
+      "ds/agent",
+      "-p",
+      '{"spec":{"updateStrategy":{"rollingUpdate":{"maxSurge":1,"maxUnavailable":0}}}}',
+    );
+    const [old] = await pods.ready("app=agent", 1);
+    const watch = await PodWatch.start(cluster.env, "app=agent");
+    let maxLive = 0;
+    let minReady = Number.POSITIVE_INFINITY;
+    watch.onEvent((_e, state) => {
+      const live = [...state.values()].filter((p) => !p.deleting);
+      maxLive = Math.max(maxLive, live.length);
+      minReady = Math.min(minReady, live.filter((p) => p.ready).length);
+    });
+    try {
+      await kubectlOk("set", "image", "ds/agent", `web=${cluster.webImageV2}`);
+      expect((await rolloutStatus("ds/agent")).code).toBe(0);
+      const [now] = await pods.ready("app=agent", 1);
+      expect(now?.metadata.name).not.toBe(old?.metadata.name);
+      expect(now?.spec?.containers?.[0]?.image).toBe(cluster.webImageV2);
+    } finally {
+      watch.stop();
+    }
+    expect(maxLive).toBe(2);
+    expect(minReady).toBe(1);
+  }, 60_000);
 
   it("drains the node through evictions; replacements stay Pending until uncordon", async () => {
     await cluster.apply(`
