@@ -15,6 +15,7 @@ import {
   type KubeJson,
 } from "./support/cluster-server.js";
 import { onLines } from "./support/child.js";
+import { startSkiffServer } from "./support/skiff-server.js";
 import { requireTool } from "./support/tools.js";
 
 const haveTools =
@@ -414,6 +415,63 @@ spec:
     expect((await cluster.getJson<PodJson>(["pod", "greedy"])).status?.phase).toBe("Pending");
     await cluster.kubectlOk(["delete", "pod", "greedy", "--wait=false"]);
   }, 40_000);
+
+  it("pulls from another registry with imagePullSecrets, and not without them", async () => {
+    // A second registry with auth on: the node's own identity is good only for the server's.
+    const other = await startSkiffServer({ mode: "registry" });
+    try {
+      const image = `${other.hostPort}/private/busybox:1`;
+      await cluster.engine.dockerOk(["tag", cluster.busyboxImage, image]);
+      await cluster.engine.dockerOk(["login", "--username", "skiff", "--password-stdin", other.hostPort], {
+        input: other.password,
+      });
+      await cluster.engine.dockerOk(["push", image]);
+      await cluster.engine.dockerOk(["rmi", image]);
+      await cluster.kubectlOk([
+        "create",
+        "secret",
+        "docker-registry",
+        "other-registry",
+        `--docker-server=${other.hostPort}`,
+        "--docker-username=skiff",
+        `--docker-password=${other.password}`,
+      ]);
+      const pod = (name: string, secret: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name} }
+spec:
+  terminationGracePeriodSeconds: 1
+  ${secret === "" ? "" : `imagePullSecrets: [{ name: ${secret} }]`}
+  containers:
+    - name: main
+      image: ${image}
+      imagePullPolicy: Always
+      command: ["sleep", "3600"]
+`;
+      await cluster.apply(pod("with-secret", "other-registry"));
+      await cluster.apply(pod("without-secret", ""));
+      await eventually(
+        async () =>
+          (await cluster.getJson<PodJson>(["pod", "with-secret"])).status?.phase === "Running" || undefined,
+        { timeoutMs: 40_000, what: "the pod with the pull secret Running" },
+      );
+      const refused = await eventually(
+        async () => {
+          const waiting = (await cluster.getJson<PodJson>(["pod", "without-secret"])).status
+            ?.containerStatuses?.[0]?.state?.waiting;
+          return waiting?.reason === "ErrImagePull" || waiting?.reason === "ImagePullBackOff"
+            ? waiting
+            : undefined;
+        },
+        { timeoutMs: 40_000, what: "ErrImagePull for the pod without the secret" },
+      );
+      expect(refused.reason).toMatch(/ErrImagePull|ImagePullBackOff/);
+    } finally {
+      await cluster.kubectl(["delete", "pod", "with-secret", "without-secret", "--wait=false"]);
+      await other.stop();
+    }
+  }, 120_000);
 
   it("survives kill -9 of the server without restarting a pod, and converges after", async () => {
     const before = await readyPods("app=web", 3);
