@@ -3,8 +3,8 @@
 // `kill -9` and `kubectl delete pod`, honour liveness and readiness probes, roll out a new image
 // without dropping below `replicas - maxUnavailable` Ready pods (asserted by watching), stall on
 // a bad image and come back with `rollout undo`, scale to 10, leave an unfittable pod Pending
-// with Kubernetes' reason, serve logs/exec/port-forward, and survive `kill -9` of the server
-// without restarting a single pod.
+// with Kubernetes' reason, serve logs/exec/port-forward, pull from another registry only with
+// imagePullSecrets, and survive `kill -9` of the server without restarting a single pod.
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
