@@ -28,6 +28,11 @@ export function schedulePod(pod: PodInfo, nodes: readonly NodeView[], profile: P
   return { node: pickBest(pod, feasible, profile), feasible: feasible.length };
 }
 
+/** Whether `pod` passes every filter on `node`. */
+export function fits(pod: PodInfo, node: NodeView, filters: readonly FilterPlugin[]): boolean {
+  return firstFailure(pod, node, filters) === undefined;
+}
+
 function firstFailure(
   pod: PodInfo,
   node: NodeView,

@@ -1,6 +1,6 @@
 // kube-scheduler's scheduling queue: an active queue (priority, then age), a back-off queue
 // (1 s doubling to 10 s per attempt) and the pods found unschedulable, parked until the cluster
-// changes (a node added or updated, a pod deleted) or 5 minutes pass. A pod being scheduled is
+// changes in a way that may let them fit (a node they now fit, a pod deleted) or 5 minutes pass. A pod being scheduled is
 // "in flight": updates to it are kept for its next attempt instead of queueing it twice.
 import { Heap } from "./heap.js";
 import type { Clock, PodInfo } from "./types.js";
@@ -141,8 +141,17 @@ export class SchedulingQueue {
 
   /** The cluster changed so parked pods may fit now: each goes active, or to back-off if still in it. */
   moveAllToActiveOrBackoff(): void {
+    this.moveToActiveOrBackoff(() => true);
+  }
+
+  /**
+   * The cluster changed in a way that can help only some parked pods (kube-scheduler's queueing
+   * hints): those `helps` answers true for go active, or to back-off if still in it.
+   */
+  moveToActiveOrBackoff(helps: (pod: PodInfo) => boolean): void {
     this.#moveRequestCycle = this.#cycle;
-    for (const e of this.#entries.values()) if (e.place === "unschedulable") this.#release(e);
+    for (const e of this.#entries.values())
+      if (e.place === "unschedulable" && helps(e.pod.info)) this.#release(e);
   }
 
   /** Moves pods whose back-off is over to active, and pods parked too long back to trying. */

@@ -138,7 +138,11 @@ describe("Scheduler", () => {
     const failed = async () =>
       (await cluster.events.list()).items.filter((e) => e["reason"] === "FailedScheduling");
     await eventually(async () => (await failed()).length === 1, "first event");
-    await cluster.nodes.update(nodeObject("n1", { labels: { zone: "c" } }));
+    // A bound pod deleted retries every parked pod.
+    await cluster.pods.create(podObject("bound", { nodeName: "n1" }));
+    await eventually(async () => (await cluster.pods.get("default", "bound")) !== undefined, "bound pod");
+    await new Promise((r) => setTimeout(r, 50));
+    await cluster.pods.delete("default", "bound");
     await eventually(async () => (await failed())[0]?.["count"] === 2, "count 2");
     expect(await failed()).toHaveLength(1);
     expect((await failed())[0]).toMatchObject({ message });
@@ -147,6 +151,26 @@ describe("Scheduler", () => {
       async () => nodeOf(await cluster.pods.get("default", "p0")) === "n1",
       "bound after relabel",
     );
+  });
+
+  it("retries a parked pod on a node change only when the pod fits the changed node", async () => {
+    const cluster = new FakeCluster();
+    await cluster.nodes.create(nodeObject("n1", { unschedulable: true }));
+    await start(cluster, { initialBackoffMs: 1 });
+    await addPods(cluster, 1);
+    const failed = async () =>
+      (await cluster.events.list()).items.find((e) => e["reason"] === "FailedScheduling")?.["count"];
+    await eventually(async () => (await failed()) === 1, "parked");
+    // The cordon's taint lands, then the cordon goes but the taint stays: nothing to retry.
+    const taints = [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }];
+    await cluster.nodes.update(nodeObject("n1", { unschedulable: true, taints }));
+    await cluster.nodes.update(nodeObject("n1", { taints }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await failed()).toBe(1);
+    expect(nodeOf(await cluster.pods.get("default", "p0"))).toBe("");
+    // The taint goes: the pod fits and is bound.
+    await cluster.nodes.update(nodeObject("n1"));
+    await eventually(async () => nodeOf(await cluster.pods.get("default", "p0")) === "n1", "bound");
   });
 
   it("retries a failed binding after back-off, counting the pod nowhere meanwhile", async () => {

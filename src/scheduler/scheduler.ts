@@ -7,7 +7,7 @@ import type { ClusterClient, ResourceApi } from "../api/client/cluster.js";
 import { ApiError } from "../api/errors.js";
 import type { Informer } from "../api/registry/informer.js";
 import type { KubeObject } from "../api/types.js";
-import { schedulePod, type Profile } from "./algorithm.js";
+import { fits, schedulePod, type Profile } from "./algorithm.js";
 import { Binder } from "./binder.js";
 import { SchedulerCache } from "./cache.js";
 import { EventRecorder } from "./events.js";
@@ -242,6 +242,10 @@ export class Scheduler {
     const signature = nodeSignature(node);
     if (this.#nodeSignatures.get(name) === signature) return;
     this.#nodeSignatures.set(name, signature);
-    this.#queue.moveAllToActiveOrBackoff();
+    // A change of this node can only help the parked pods that fit it now (kube-scheduler's
+    // queueing hints): a cordon's taint landing does not retry — and back off — every pod.
+    const view = this.#cache.nodeInfo(name);
+    if (view === undefined) return;
+    this.#queue.moveToActiveOrBackoff((pod) => fits(pod, view, this.#profile.filters));
   }
 }
