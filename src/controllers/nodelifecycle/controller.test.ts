@@ -176,16 +176,22 @@ describe("NodeLifecycleController", () => {
     expect(await gone("tolerates-forever")).toBe(false);
   });
 
-  it("taints cordoned nodes unschedulable and deletes pods of nodes that are gone", async () => {
+  it("taints cordoned nodes unschedulable at once and deletes pods of nodes that are gone", async () => {
     await start();
     await cluster.api(Resources.nodes).create(node("n1"));
     await renew("n1");
-    await cluster.api(Resources.nodes).patch(undefined, "n1", "merge", { spec: { unschedulable: true } });
     await elapse(PERIOD, ["n1"]);
-    await eventually(
-      async () => taintKeys(await getNode("n1")).includes("node.kubernetes.io/unschedulable:NoSchedule"),
-      "cordon taint",
-    );
+    // No monitor pass in between: the cordon and the uncordon are followed from the node's events.
+    const cordon = (unschedulable: boolean) =>
+      cluster.api(Resources.nodes).patch(undefined, "n1", "merge", { spec: { unschedulable } });
+    const cordoned = async () =>
+      taintKeys(await getNode("n1")).includes("node.kubernetes.io/unschedulable:NoSchedule");
+    await cordon(true);
+    await eventually(cordoned, "cordon taint");
+    await cordon(false);
+    await eventually(async () => !(await cordoned()), "cordon taint removed");
+    await cordon(true);
+    await eventually(cordoned, "cordon taint again");
     await boundPod("stray", "vanished", [{ operator: "Exists" }]);
     await elapse(PERIOD, ["n1"]);
     expect(await cluster.pods.find("default", "stray")).toBeDefined();

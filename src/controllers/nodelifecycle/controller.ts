@@ -1,6 +1,7 @@
 // The node lifecycle controller: a periodic monitor pass over nodes and their Leases (health,
-// conditions, taints, pods marked not Ready), orphaned pod collection, and a keyed queue that
-// evicts pods from NoExecute-tainted nodes when their tolerations run out.
+// conditions, taints, pods marked not Ready), orphaned pod collection, NoSchedule taints kept in
+// line on every node change, and a keyed queue that evicts pods from NoExecute-tainted nodes
+// when their tolerations run out.
 import type { KubeObject } from "../../api/types.js";
 import { timerOf } from "../clock.js";
 import type { Controller, ControllerContext } from "../controller.js";
@@ -10,6 +11,7 @@ import { WorkQueue } from "../workqueue.js";
 import { podsOnNode, type NodeLifecycleDeps } from "./deps.js";
 import { TaintEviction } from "./eviction.js";
 import { NodeMonitor } from "./monitor.js";
+import { NoScheduleTainter } from "./noschedule.js";
 import { resolveOptions, type NodeLifecycleOptions } from "./options.js";
 import { OrphanPodCollector } from "./podgc.js";
 
@@ -21,6 +23,8 @@ export class NodeLifecycleController implements Controller {
   readonly monitor: NodeMonitor;
   readonly #gc: OrphanPodCollector;
   readonly #eviction: TaintEviction;
+  readonly #taintQueue: WorkQueue;
+  readonly #tainter: NoScheduleTainter;
 
   constructor(ctx: ControllerContext, o: NodeLifecycleOptions = {}) {
     this.#d = {
@@ -38,11 +42,17 @@ export class NodeLifecycleController implements Controller {
     this.monitor = new NodeMonitor(this.#d);
     this.#gc = new OrphanPodCollector(this.#d);
     this.#eviction = new TaintEviction(this.#d, this.#queue);
+    this.#taintQueue = new WorkQueue({ clock: ctx.clock });
+    this.#tainter = new NoScheduleTainter(this.#d, this.#taintQueue);
   }
 
   async start(signal: AbortSignal): Promise<void> {
     const d = this.#d;
-    const offs: (() => void)[] = [];
+    const offs: (() => void)[] = [
+      d.nodeInformer.onChange((type, node) => {
+        if (type !== "DELETED") this.#tainter.onNode(node);
+      }),
+    ];
     if (d.options.evictionEnabled) {
       offs.push(
         d.podInformer.onChange((type, pod) => {
@@ -58,11 +68,16 @@ export class NodeLifecycleController implements Controller {
       await Promise.all([d.nodeInformer.synced, d.podInformer.synced, d.leaseInformer.synced]);
       if (signal.aborted) return;
       const monitoring = this.#monitorLoop(signal);
+      const tainting = this.#taintQueue.run((name) => this.#tainter.sync(name), {
+        workers: 1,
+        signal,
+        logger: d.logger,
+      });
       if (d.options.evictionEnabled) {
         for (const node of d.nodeInformer.items()) this.#enqueuePodsOf(node);
         await this.#queue.run((key) => this.#eviction.sync(key), { workers: 2, signal, logger: d.logger });
       }
-      await monitoring;
+      await Promise.all([monitoring, tainting]);
     } finally {
       for (const off of offs) off();
     }

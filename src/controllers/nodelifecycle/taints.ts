@@ -38,13 +38,19 @@ export function wantedTaints(node: KubeObject): Taint[] {
 
 /**
  * The node's taints with the managed ones brought in line (others untouched; kept managed taints
- * keep their timeAdded; new NoExecute ones get `now`); undefined when nothing changes.
+ * keep their timeAdded; new NoExecute ones get `now`); undefined when nothing changes. With
+ * `noScheduleOnly`, only the NoSchedule ones (k8s doNoScheduleTaintingPass, run on node events).
  */
-export function reconcileTaints(node: KubeObject, now: Date): Taint[] | undefined {
+export function reconcileTaints(
+  node: KubeObject,
+  now: Date,
+  o: { noScheduleOnly?: boolean } = {},
+): Taint[] | undefined {
   const current = taintsOf(node);
-  const wanted = wantedTaints(node);
+  const inScope = (t: Taint) => !o.noScheduleOnly || t.effect === "NoSchedule";
+  const wanted = wantedTaints(node).filter(inScope);
   const same = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
-  const next = current.filter((t) => !MANAGED.has(t.key) || wanted.some((w) => same(w, t)));
+  const next = current.filter((t) => !MANAGED.has(t.key) || !inScope(t) || wanted.some((w) => same(w, t)));
   for (const w of wanted) {
     if (next.some((t) => same(t, w))) continue;
     next.push(w.effect === "NoExecute" ? { ...w, timeAdded: rfc3339(now) } : w);
