@@ -37,6 +37,12 @@ export class PodSandboxes {
   readonly #restored = new Set<string>();
   /** One ensure/remove at a time per pod: two attaches of one id would undo each other. */
   readonly #lock = new KeyedMutex();
+  /**
+   * Sandboxes this process has made or found, by pod uid: a container's (re)start reuses its
+   * pod's without reading the attachment and the files again (as the kubelet keeps a sandbox
+   * until the pod goes). A restarted Skiff starts empty and finds them again.
+   */
+  readonly #ready = new Map<string, Sandbox>();
 
   constructor(o: { network: SandboxNetwork; nodeIP: string; logger: Logger }) {
     this.#network = o.network;
@@ -46,7 +52,14 @@ export class PodSandboxes {
 
   /** Makes (or finds) the pod's namespace and writes its files into `podDir`. */
   ensure(pod: KubeObject, podDir: string): Promise<Sandbox> {
-    return this.#lock.run(podUid(pod), () => this.#ensure(pod, podDir));
+    const uid = podUid(pod);
+    return this.#lock.run(uid, async () => {
+      const known = this.#ready.get(uid);
+      if (known !== undefined) return known;
+      const sandbox = await this.#ensure(pod, podDir);
+      this.#ready.set(uid, sandbox);
+      return sandbox;
+    });
   }
 
   async #ensure(pod: KubeObject, podDir: string): Promise<Sandbox> {
@@ -80,6 +93,7 @@ export class PodSandboxes {
   remove(uid: string): Promise<void> {
     return this.#lock.run(uid, async () => {
       const id = sandboxId(uid);
+      this.#ready.delete(uid);
       await this.#network.detach(id);
       this.#restored.delete(id);
     });
