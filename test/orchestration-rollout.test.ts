@@ -286,6 +286,8 @@ spec:
     const [first] = await pods.ready("app=agent", 1);
     expect(first?.spec?.nodeName).toBe(node);
     expect((await kubectlOk("get", "ds", "agent")).stdout).toMatch(/agent\s+1\s+1\s+1\s+1\s+1\s/);
+    const described = (await kubectlOk("describe", "ds", "agent")).stdout;
+    expect(described).toMatch(new RegExp(`SuccessfulCreate\\s.*Created pod: ${first?.metadata.name}`));
 
     const watch = await PodWatch.start(cluster.env, "app=agent");
     let overlap = false;

@@ -99,6 +99,10 @@ describe("DaemonSetController", () => {
     await eventually(async () => (await status("agent")).numberAvailable === 2, "available");
     await settle();
     expect(await live("agent")).toHaveLength(2);
+    const events = (await cluster.api(Resources.events).list("default")).items;
+    expect(events.map((e) => `${String(e["reason"])}: ${String(e["message"])}`).sort()).toEqual(
+      (await live("agent")).map((p) => `SuccessfulCreate: Created pod: ${p.metadata.name}`).sort(),
+    );
   });
 
   it("follows node changes: new nodes get a pod, NoExecute-tainted and deleted nodes lose theirs", async () => {

@@ -2,6 +2,7 @@
 // syncDaemonSet.
 import type { KubeObject } from "../../api/types.js";
 import type { Controller, ControllerContext } from "../controller.js";
+import { ControllerEvents } from "../events.js";
 import { Expectations } from "../expectations.js";
 import { Resources } from "../informers.js";
 import { controllerRef, objectKey, rec, selectorOf } from "../pod-util.js";
@@ -26,6 +27,12 @@ export class DaemonSetController implements Controller {
       revisionInformer: ctx.informers.informer(Resources.controllerRevisions),
       expectations: new Expectations({ clock: ctx.clock }),
       queue: new WorkQueue({ clock: ctx.clock }),
+      events: new ControllerEvents({
+        client: ctx.client,
+        component: this.name,
+        clock: ctx.clock,
+        logger: ctx.logger.child({ controller: this.name }),
+      }),
       clock: ctx.clock,
       logger: ctx.logger.child({ controller: this.name }),
     };

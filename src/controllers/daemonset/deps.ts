@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { ResourceApi } from "../../api/client/cluster.js";
 import type { Informer } from "../../api/registry/informer.js";
 import type { Clock } from "../clock.js";
+import type { ControllerEvents } from "../events.js";
 import type { Expectations } from "../expectations.js";
 import type { WorkQueue } from "../workqueue.js";
 
@@ -18,6 +19,8 @@ export interface DaemonSetDeps {
   revisionInformer: Informer;
   expectations: Expectations;
   queue: WorkQueue;
+  /** SuccessfulCreate / SuccessfulDelete (and their failures) on the DaemonSet. */
+  events: ControllerEvents;
   clock: Clock;
   logger: Logger;
 }

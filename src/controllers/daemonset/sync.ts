@@ -133,6 +133,7 @@ async function apply(
   const key = objectKey(ds);
   d.expectations.expect(key, create.length, remove.map(objectKey));
   const errors: unknown[] = [];
+  const failed = (err: unknown) => (err instanceof Error ? err.message : String(err));
   await Promise.all(
     remove.map((p) =>
       d.pods
@@ -140,9 +141,14 @@ async function apply(
           fieldManager: FIELD_MANAGER,
           preconditions: { uid: p.metadata.uid ?? "" },
         })
+        .then(() =>
+          d.events.record(ds, "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name ?? ""}`),
+        )
         .catch((err: unknown) => {
           d.expectations.deletionSkipped(key, objectKey(p));
-          if (!isNotFound(err)) errors.push(err);
+          if (isNotFound(err)) return;
+          d.events.record(ds, "Warning", "FailedDelete", `Error deleting: ${failed(err)}`);
+          errors.push(err);
         }),
     ),
   );
@@ -152,10 +158,16 @@ async function apply(
     next += size;
     await Promise.all(
       batch.map((node) =>
-        d.pods.create(newDaemonPod(ds, node, hash), { fieldManager: FIELD_MANAGER }).catch((err: unknown) => {
-          d.expectations.creationSkipped(key);
-          errors.push(err);
-        }),
+        d.pods
+          .create(newDaemonPod(ds, node, hash), { fieldManager: FIELD_MANAGER })
+          .then((pod) =>
+            d.events.record(ds, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name ?? ""}`),
+          )
+          .catch((err: unknown) => {
+            d.expectations.creationSkipped(key);
+            d.events.record(ds, "Warning", "FailedCreate", `Error creating: ${failed(err)}`);
+            errors.push(err);
+          }),
       ),
     );
     if (errors.length) {

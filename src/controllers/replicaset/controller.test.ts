@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Informer } from "../../api/registry/informer.js";
 import type { KubeObject } from "../../api/types.js";
+import { ControllerEvents } from "../events.js";
 import { Expectations } from "../expectations.js";
 import { Resources } from "../informers.js";
 import {
@@ -110,6 +111,20 @@ describe("ReplicaSetController", () => {
     await rsApi.patch("default", "web", "merge", { spec: { replicas: 5 } });
     await eventually(async () => (await podsOf("web")).length === 5, "scaled to 5");
     await eventually(async () => (await rsStatus("web")).observedGeneration === 3, "observedGeneration");
+    // Each pod created or deleted is an event on the ReplicaSet, in k8s' words.
+    const events = async () =>
+      (await cluster.api(Resources.events).list("default")).items.filter(
+        (e) => (e["involvedObject"] as { kind?: string; name?: string }).name === "web",
+      );
+    await eventually(async () => (await events()).length === 7, "6 creations and 1 deletion as events");
+    const texts = (await events()).map((e) => `${String(e["reason"])}: ${String(e["message"])}`);
+    expect(texts.filter((t) => t.startsWith("SuccessfulCreate: Created pod: web-"))).toHaveLength(6);
+    expect(texts.filter((t) => t.startsWith("SuccessfulDelete: Deleted pod: web-"))).toHaveLength(1);
+    expect((await events())[0]).toMatchObject({
+      type: "Normal",
+      involvedObject: { kind: "ReplicaSet", name: "web" },
+      source: { component: "replicaset-controller" },
+    });
   });
 
   it("replaces a deleted pod, and one that is being deleted gracefully", async () => {
@@ -180,6 +195,12 @@ describe("ReplicaSetController", () => {
       podInformer: frozenPods,
       expectations,
       queue: new WorkQueue({ clock: cluster.clock }),
+      events: new ControllerEvents({
+        client: cluster.ctx.client,
+        component: "replicaset-controller",
+        clock: cluster.clock,
+        logger,
+      }),
       clock: cluster.clock,
       logger,
       burstReplicas: 500,

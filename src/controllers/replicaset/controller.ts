@@ -2,6 +2,7 @@
 // controllerRef, orphans through the selectors that match them); workers run syncReplicaSet.
 import type { KubeObject } from "../../api/types.js";
 import type { Controller, ControllerContext } from "../controller.js";
+import { ControllerEvents } from "../events.js";
 import { Expectations } from "../expectations.js";
 import { Resources } from "../informers.js";
 import { controllerRef, objectKey, rec, selectorOf } from "../pod-util.js";
@@ -29,6 +30,12 @@ export class ReplicaSetController implements Controller {
       podInformer: ctx.informers.informer(Resources.pods),
       expectations: new Expectations({ clock: ctx.clock }),
       queue: new WorkQueue({ clock: ctx.clock }),
+      events: new ControllerEvents({
+        client: ctx.client,
+        component: this.name,
+        clock: ctx.clock,
+        logger: ctx.logger.child({ controller: this.name }),
+      }),
       clock: ctx.clock,
       logger: ctx.logger.child({ controller: this.name }),
       burstReplicas: o.burstReplicas ?? BURST_REPLICAS,

@@ -1,5 +1,6 @@
 // Brings a ReplicaSet's active pods to spec.replicas: creates in slow-start batches or deletes
-// the lowest-ranked pods, recording expectations first so a lagging cache never repeats them.
+// the lowest-ranked pods, recording expectations first so a lagging cache never repeats them,
+// and an event per pod created or deleted (or failing to be), as k8s' pod control does.
 import type { KubeObject } from "../../api/types.js";
 import { isNotFound } from "../controller-ref.js";
 import { generateNamePrefix, objectKey, podFromTemplate, rec } from "../pod-util.js";
@@ -41,10 +42,13 @@ export async function manageReplicas(
             fieldManager: FIELD_MANAGER,
             preconditions: { uid: p.metadata.uid ?? "" },
           });
+          d.events.record(rs, "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name ?? ""}`);
           return undefined;
         } catch (err) {
           d.expectations.deletionSkipped(key, objectKey(p));
-          return isNotFound(err) ? undefined : err;
+          if (isNotFound(err)) return undefined;
+          d.events.record(rs, "Warning", "FailedDelete", `Error deleting: ${message(err)}`);
+          return err;
         }
       }),
     );
@@ -67,11 +71,14 @@ async function createPods(d: ReplicaSetDeps, rs: KubeObject, n: number): Promise
           generateName: generateNamePrefix(rs.metadata.name ?? ""),
         });
         try {
-          await d.pods.create(pod, { fieldManager: FIELD_MANAGER });
+          const created = await d.pods.create(pod, { fieldManager: FIELD_MANAGER });
+          d.events.record(rs, "Normal", "SuccessfulCreate", `Created pod: ${created.metadata.name ?? ""}`);
           return undefined;
         } catch (err) {
           d.expectations.creationSkipped(key);
-          return namespaceTerminating(err) ? undefined : err;
+          if (namespaceTerminating(err)) return undefined;
+          d.events.record(rs, "Warning", "FailedCreate", `Error creating: ${message(err)}`);
+          return err;
         }
       }),
     );
