@@ -6,7 +6,6 @@
 // with Kubernetes' reason, serve logs/exec/port-forward, pull from another registry only with
 // imagePullSecrets, and survive `kill -9` of the server without restarting a single pod.
 import { spawn } from "node:child_process";
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   eventually,
@@ -15,6 +14,7 @@ import {
   type KubeJson,
 } from "./support/cluster-server.js";
 import { onLines } from "./support/child.js";
+import { getThroughPortForward } from "./support/port-forward.js";
 import { startSkiffServer } from "./support/skiff-server.js";
 import { requireTool } from "./support/tools.js";
 
@@ -234,28 +234,7 @@ stringData: { password: hunter2 }
     const logs = await cluster.kubectlOk(["logs", name, "--tail=5", "--timestamps"]);
     expect(logs.code).toBe(0);
 
-    const forward = spawn("kubectl", ["port-forward", `pod/${name}`, ":80"], { env: cluster.env });
-    try {
-      const port = await new Promise<number>((resolve, reject) => {
-        onLines(forward.stdout, (line) => {
-          const m = /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(line);
-          if (m) resolve(Number(m[1]));
-        });
-        forward.once("exit", (code) => reject(new Error(`kubectl port-forward exited with ${code}`)));
-      });
-      const body = await new Promise<string>((resolve, reject) => {
-        request({ host: "127.0.0.1", port, path: "/" }, (res) => {
-          let text = "";
-          res.setEncoding("utf8").on("data", (c: string) => (text += c));
-          res.on("end", () => resolve(text));
-        })
-          .on("error", reject)
-          .end();
-      });
-      expect(body).toBe("web v1\n");
-    } finally {
-      forward.kill("SIGTERM");
-    }
+    expect(await getThroughPortForward(cluster.env, name, { port: 80 })).toBe("web v1\n");
   }, 60_000);
 
   it("restarts a container whose liveness probe fails and unreadies one whose readiness fails", async () => {

@@ -8,7 +8,6 @@
 // node; when it comes back it removes what was evicted.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { request } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +19,7 @@ import {
   type KubeJson,
 } from "./support/cluster-server.js";
 import { onLines } from "./support/child.js";
+import { getThroughPortForward } from "./support/port-forward.js";
 import { createLinkedNetns, type LinkedNetns } from "./support/netns.js";
 import { dockerCli } from "./support/engine-server.js";
 import { SKIFF_BIN } from "./support/skiff-server.js";
@@ -238,28 +238,7 @@ spec:
     const logs = await cluster.kubectlOk(["logs", name, "--tail=3"]);
     expect(logs.stdout).toContain("remote-marker");
 
-    const forward = spawn("kubectl", ["port-forward", `pod/${name}`, ":80"], { env: cluster.env });
-    try {
-      const port = await new Promise<number>((resolve, reject) => {
-        onLines(forward.stdout, (line) => {
-          const m = /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(line);
-          if (m) resolve(Number(m[1]));
-        });
-        forward.once("exit", (code) => reject(new Error(`kubectl port-forward exited with ${code}`)));
-      });
-      const body = await new Promise<string>((resolve, reject) => {
-        request({ host: "127.0.0.1", port, path: "/" }, (res) => {
-          let text = "";
-          res.setEncoding("utf8").on("data", (c: string) => (text += c));
-          res.on("end", () => resolve(text));
-        })
-          .on("error", reject)
-          .end();
-      });
-      expect(body).toBe("web v1\n");
-    } finally {
-      forward.kill("SIGTERM");
-    }
+    expect(await getThroughPortForward(cluster.env, name, { port: 80 })).toBe("web v1\n");
   }, 60_000);
 
   it("marks the stopped node NotReady and tainted, and recreates its pods on the first node", async () => {
