@@ -114,7 +114,7 @@ async function serveLogs(
   const abort = new AbortController();
   res.on("close", () => abort.abort());
   try {
-    const { pod, options } = JSON.parse(await readBody(req)) as LogsRequest;
+    const { pod, options } = parseRequest<LogsRequest>(await readBody(req));
     const { sinceTime, ...rest } = options;
     const body = await streams.logs(
       pod,
@@ -133,12 +133,21 @@ async function serveLogs(
   }
 }
 
+/** The request's JSON; anything else is the caller's error (400), not the node's. */
+function parseRequest<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw badRequest("the request is not JSON");
+  }
+}
+
 function send(ws: WebSocket, a: OpenAnswer | ExecControl): void {
   ws.send(JSON.stringify(a));
 }
 
 async function serveExec(streams: PodStreams, ws: WebSocket, first: string): Promise<void> {
-  const open = JSON.parse(first) as ExecOpen;
+  const open = parseRequest<ExecOpen>(first);
   let session;
   try {
     session = await streams.exec(open.pod, open.request);
@@ -170,7 +179,7 @@ async function serveExec(streams: PodStreams, ws: WebSocket, first: string): Pro
 }
 
 async function servePortForward(streams: PodStreams, ws: WebSocket, first: string): Promise<void> {
-  const open = JSON.parse(first) as PortForwardOpen;
+  const open = parseRequest<PortForwardOpen>(first);
   let conn;
   try {
     conn = await streams.portForward(open.pod, open.port);
