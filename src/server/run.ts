@@ -9,6 +9,7 @@ import type { EngineConfig, EngineStack } from "./engine.js";
 import type { ControlPlane, ControlPlaneConfig } from "./cluster.js";
 import type { NodeStack } from "./node.js";
 import { defaultNodeIp } from "./node-address.js";
+import { QuietGc } from "./quiet-gc.js";
 import { advertisedRegistryHosts } from "./node-registry-secret.js";
 import { startRegistry, type RegistryConfig } from "./registry.js";
 
@@ -107,12 +108,15 @@ export async function runServer(config: ServerConfig): Promise<void> {
     throw err;
   }
 
+  const quietGc = new QuietGc();
+  quietGc.start();
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, "shutting down");
+      quietGc.stop();
       // The node agent and the control plane stop first (pods keep running), then the API (its
       // watchers are cut), then the engine, whose clients may still be pushing to the registry.
       Promise.resolve(node?.close())

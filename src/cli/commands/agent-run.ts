@@ -10,6 +10,7 @@ import type { EngineConfig, EngineStack } from "../../server/engine.js";
 import { createLogger, type LogLevel } from "../../server/logger.js";
 import type { NodeStack } from "../../server/node.js";
 import { defaultNodeIp, defaultNodeName } from "../../server/node-address.js";
+import { QuietGc } from "../../server/quiet-gc.js";
 import { CliError } from "../admin-client.js";
 import { localAddressToward, trustedCa } from "./agent-trust.js";
 
@@ -110,7 +111,10 @@ export async function runAgent(config: AgentConfig): Promise<void> {
     client.close();
     throw err;
   }
+  const quietGc = new QuietGc();
+  quietGc.start();
   await waitForSignal(logger);
+  quietGc.stop();
   try {
     await node.close();
     await engine.close(config.shutdownTimeoutMs);
