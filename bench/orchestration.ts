@@ -1,10 +1,13 @@
 // Orchestration benchmark (issue 5): Skiff (skiff server with its Kubernetes API, controllers,
 // scheduler and local node agent) side by side with Docker Swarm (Debian's dockerd as a one-node
 // swarm), the same busybox httpd image, the same machine, in one run. Run on demand:
-//   npx tsx bench/orchestration.ts [--pods 100] [--runs 10] [--heal 5] [--rounds 3] [--only skiff|swarm]
+//   npx tsx bench/orchestration.ts [--pods 100] [--rate 5] [--runs 10] [--heal 5] [--rounds 3]
+//                                  [--only skiff|swarm]
 // Measures pod startup (the pod's creation → all containers running seen on a watch / Docker's
-// events; Kubernetes' SLO) for 1 pod and for --pods at once (and for those, the Deployment /
-// service create call → each replica running), self-healing after kill -9 and after a delete,
+// events; Kubernetes' SLO) for 1 pod, for --pods created at --rate per second (as
+// clusterloader2's one-node test, perf-tests' testing/node-throughput, measures the SLO: 100 pods
+// at a uniform rate) and for --pods at once (and for those, the Deployment / service create call
+// → each replica running), self-healing after kill -9 and after a delete,
 // scaling 3 → 30, a 3-replica rolling update, and memory with --pods running. Steps alternate
 // between the orchestrators so that a busy machine weighs on both. Prints a Markdown table and
 // writes bench/results/orchestration-<date>.json.
@@ -23,6 +26,7 @@ import { fmt } from "./lib/table.js";
 const { values: args } = parseArgs({
   options: {
     pods: { type: "string", default: "100" },
+    rate: { type: "string", default: "5" },
     runs: { type: "string", default: "10" },
     heal: { type: "string", default: "5" },
     rounds: { type: "string", default: "3" },
@@ -30,6 +34,7 @@ const { values: args } = parseArgs({
   },
 });
 const PODS = Number(args.pods);
+const RATE = Number(args.rate);
 const RUNS = Number(args.runs);
 const HEAL = Number(args.heal);
 const ROUNDS = Number(args.rounds);
@@ -114,6 +119,7 @@ async function main(): Promise<void> {
       for (const t of inTurn(targets, i))
         await results.record("start1", t.name, () => t.startOne(`one-${i}`));
     }
+    for (const t of targets) await results.record("paced", t.name, () => t.startPaced("paced", PODS, RATE));
     await healing(targets);
     load.during.push(loadavg()[0] ?? 0);
     await scaling(targets);
@@ -141,12 +147,13 @@ async function main(): Promise<void> {
   }
   load.after = loadavg();
   const loads = `load average before ${load.before.map((l) => fmt(l, 2)).join(" ")}, during ${load.during.map((l) => fmt(l, 2)).join(" ")}, after ${load.after.map((l) => fmt(l, 2)).join(" ")}`;
-  console.log(resultsTable(results, PODS));
+  console.log(resultsTable(results, { many: PODS, perSecond: RATE }));
   console.log(
     `\nSwarm: services on one node with its defaults (restart delay 5 s, update parallelism 1, delay 0 s, ` +
       `order stop-first, monitor 5 s) but a stop grace period of 1 s as Skiff's pods have, ` +
       `DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 (no registry pull per task). ` +
-      `Pod startup: the pod's creation (first seen on the watch; Swarm: the task's CreatedAt) → its container running. ` +
+      `Pod startup: the pod's creation (first seen on the watch; Swarm: the task's CreatedAt) → its container running; ` +
+      `at ${RATE}/s: each bare pod's (Swarm: 1-replica service's) create call → its container running. ` +
       `Skiff: Deployments with Kubernetes' defaults (RollingUpdate maxSurge 25%, maxUnavailable 25%), no probes. ` +
       `${RUNS} single starts, ${HEAL} heals each, ${ROUNDS} scale/update rounds; ${loads}.`,
   );
@@ -159,7 +166,7 @@ async function main(): Promise<void> {
   await writeFile(
     file,
     JSON.stringify(
-      { pods: PODS, runs: RUNS, heal: HEAL, rounds: ROUNDS, load, samples, memory, choreErrors },
+      { pods: PODS, rate: RATE, runs: RUNS, heal: HEAL, rounds: ROUNDS, load, samples, memory, choreErrors },
       null,
       2,
     ),

@@ -11,7 +11,13 @@ import type { ResourceApi } from "../../src/api/client/cluster.js";
 import type { KubeObject } from "../../src/api/types.js";
 import { startClusterServer, type ClusterServer } from "../../test/support/cluster-server.js";
 import { httpdImportArgs, httpdRootfsTar } from "./httpd-image.js";
-import { type MemoryReport, type OrchTarget, type StartMany, type Workload } from "./orch-target.js";
+import {
+  atUniformRate,
+  type MemoryReport,
+  type OrchTarget,
+  type StartMany,
+  type Workload,
+} from "./orch-target.js";
 import { allRunning, firstContainer, isReady, isTerminating, podImage, PodWatch } from "./pod-watch.js";
 import { engineMemory } from "./process-tree.js";
 
@@ -44,11 +50,11 @@ export async function startSkiffTarget(o: { log: (msg: string) => void }): Promi
   }
 }
 
-function podManifest(name: string, image: string): KubeObject {
+function podManifest(name: string, image: string, labels: Record<string, string>): KubeObject {
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name, namespace: NS, labels: { bench: "start-one" } },
+    metadata: { name, namespace: NS, labels },
     spec: { terminationGracePeriodSeconds: 1, containers: [{ name: "web", image }] },
   };
 }
@@ -104,7 +110,7 @@ class SkiffTarget implements OrchTarget {
       what: `pod ${name} running`,
     });
     const t0 = performance.now();
-    await this.#pods.create(podManifest(name, this.image(1)));
+    await this.#pods.create(podManifest(name, this.image(1), { bench: "start-one" }));
     const ms = (await running).at - t0;
     await this.#pods.delete(NS, name);
     await this.#watch.until(() => this.#watch.pods().every((p) => p.metadata.name !== name), {
@@ -136,6 +142,25 @@ class SkiffTarget implements OrchTarget {
       sinceWorkload: pods.map(([, t]) => t - t0),
       sinceReplica: pods.map(([pod, t]) => t - (created.get(pod) ?? t0)),
     };
+  }
+
+  async startPaced(name: string, n: number, perSecond: number): Promise<number[]> {
+    const latencies = await atUniformRate(n, perSecond, async (i) => {
+      const pod = `${name}-${i}`;
+      const running = this.#watch.next((p) => p.metadata.name === pod && allRunning(p), {
+        timeoutMs: WAIT_MS + n * 1000,
+        what: `pod ${pod} running`,
+      });
+      const t0 = performance.now();
+      await this.#pods.create(podManifest(pod, this.image(1), { app: name }));
+      return (await running).at - t0;
+    });
+    for (const p of this.#watch.pods({ app: name })) await this.#pods.delete(NS, p.metadata.name ?? "");
+    await this.#watch.until(() => this.#watch.pods({ app: name }).length === 0, {
+      timeoutMs: WAIT_MS + 60_000,
+      what: `every pod of ${name} gone`,
+    });
+    return latencies;
   }
 
   async deploy(w: Workload): Promise<void> {

@@ -11,6 +11,7 @@ import { DockerApi } from "./docker-api.js";
 import { startDockerd } from "./dockerd.js";
 import { httpdImportArgs, httpdRootfsTar } from "./httpd-image.js";
 import {
+  atUniformRate,
   pollUntil,
   type MemoryReport,
   type OrchTarget,
@@ -153,6 +154,24 @@ class SwarmTarget implements OrchTarget {
       if (task !== undefined) sinceReplica.push(performance.timeOrigin + at - task);
     }
     return { sinceWorkload: [...started.values()].map((t) => t - t0), sinceReplica };
+  }
+
+  async startPaced(name: string, n: number, perSecond: number): Promise<number[]> {
+    const services = Array.from({ length: n }, (_, i) => `${name}-${i}`);
+    try {
+      return await atUniformRate(n, perSecond, async (i) => {
+        const service = services[i] as string;
+        const running = this.#starts.next((e) => e.service === service, {
+          timeoutMs: WAIT_MS + n * 1000,
+          what: `the container of service ${service} running`,
+        });
+        const t0 = performance.now();
+        await this.#api.call("POST", "/services/create", this.#spec({ name: service, replicas: 1 }));
+        return (await running).at - t0;
+      });
+    } finally {
+      for (const service of services) await this.remove(service).catch(() => undefined);
+    }
   }
 
   /** Container id → its task's CreatedAt (ms since the epoch) for the tasks of a service. */

@@ -43,6 +43,12 @@ export interface OrchTarget {
   startOne(name: string): Promise<number>;
   /** `n` replicas created at once (Deployment / service), left running. */
   startMany(name: string, n: number): Promise<StartMany>;
+  /**
+   * `n` single replicas (Skiff: bare Pods; Swarm: 1-replica services) created at a uniform
+   * `perSecond`, as clusterloader2's one-node pod startup test does, then removed: ms from each
+   * create call to that replica's container seen running.
+   */
+  startPaced(name: string, n: number, perSecond: number): Promise<number[]>;
   /** Creates the workload with image 1 and waits until all its replicas run. */
   deploy(w: Workload): Promise<void>;
   /** kill -9 of one replica's main process (a different one each call): ms until it runs again. */
@@ -69,4 +75,23 @@ export async function pollUntil(
     if (performance.now() > deadline) throw new Error(`no ${o.what} within ${o.timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, o.intervalMs ?? 250));
   }
+}
+
+/**
+ * Calls `start(i)` for i in 0..n-1 at a uniform `perSecond` (not waiting for one to finish before
+ * the next is due, as clusterloader2's qps tuning sets) and collects what they resolve to.
+ */
+export async function atUniformRate<T>(
+  n: number,
+  perSecond: number,
+  start: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const t0 = performance.now();
+  const started: Promise<T>[] = [];
+  for (let i = 0; i < n; i++) {
+    const wait = t0 + (i * 1000) / perSecond - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    started.push(start(i));
+  }
+  return Promise.all(started);
 }
