@@ -149,10 +149,14 @@ export class PodWorker {
     });
     // An exit shows (Error, Completed, OOMKilled) before its restart or back-off replaces it, as
     // the kubelet reports it: `kubectl get pods` goes Error → Running → Error → CrashLoopBackOff.
-    if (plan.waits.length > 0 || plan.start.some((s) => s.attempt > 0)) {
-      await this.#publish(pod, records, { hold: false });
-    }
+    // The status is taken now, before #act changes what the pod waits for; the restart does not
+    // wait for the write.
+    const exitShown =
+      plan.waits.length > 0 || plan.start.some((s) => s.attempt > 0)
+        ? this.#publish(pod, records, { hold: false })
+        : undefined;
     this.#act(pod, plan, records);
+    await exitShown;
     this.#probes.sync(pod, records, this.#podIP ?? "");
     await this.#publish(pod, records);
   }
