@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { appendStream } from "./append-file.js";
+import { BufferPool } from "./buffer-pool.js";
 
 /** Yields `bytes` in chunks of `size`, then optionally fails. */
 function chunked(bytes: Buffer, size: number, failAfter?: Error): Readable {
@@ -68,5 +69,37 @@ describe("appendStream", () => {
     await expect(appendStream(path, chunked(randomBytes(100), 10), opts)).rejects.toThrow("too large");
     expect(seen).toBe(3);
     expect(readFileSync(path).length).toBe(20);
+  });
+
+  it("takes its two buffers from a pool and gives them back", async () => {
+    const pool = new BufferPool({ size: 4096, keep: 4 });
+    const bytes = randomBytes(50_000);
+    const path = fileIn();
+    const opts = { onChunk: () => {}, batchBytes: 4096, pool, syncEveryBytes: 0 };
+    expect(await appendStream(path, chunked(bytes, 3000), opts)).toBe(bytes.length);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect(pool.freeCount).toBe(2);
+    await expect(appendStream(path, chunked(bytes, 10), { ...opts, batchBytes: 10 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
+  it("writes a partial batch of a slow source without waiting for it to fill", async () => {
+    const path = fileIn();
+    let release: () => void = () => {};
+    const source = Readable.from(
+      (async function* () {
+        yield Buffer.from("first");
+        await new Promise<void>((resolve) => (release = resolve));
+        yield Buffer.from("second");
+      })(),
+    );
+    const opts = { onChunk: () => {}, batchBytes: 1 << 20, syncEveryBytes: 0, flushAfterMs: 5 };
+    const done = appendStream(path, source, opts);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(readFileSync(path, "utf8")).toBe("first");
+    release();
+    expect(await done).toBe(11);
+    expect(readFileSync(path, "utf8")).toBe("firstsecond");
   });
 });

@@ -2,9 +2,11 @@
 // A file stream allocates a new buffer per chunk, and at hundreds of MiB/s those chunks pile
 // up as garbage outside the JavaScript heap until a collection runs; here each buffer is
 // refilled only after the sink has flushed it, so a copy holds at most two chunks, makes no
-// garbage, and reads the next chunk while the previous one is being sent.
+// garbage, and reads the next chunk while the previous one is being sent. The two buffers
+// come from a pool when one is given, so that one download leaves no garbage either.
 import type { FileHandle } from "node:fs/promises";
 import type { Writable } from "node:stream";
+import type { BufferPool } from "./buffer-pool.js";
 
 export class SinkClosedError extends Error {
   constructor() {
@@ -12,14 +14,33 @@ export class SinkClosedError extends Error {
   }
 }
 
-/** Copies bytes `start`..`end` (inclusive) of `file` into `sink`; resolves with the count. */
+/**
+ * Copies bytes `start`..`end` (inclusive) of `file` into `sink`; resolves with the count.
+ * `chunk` is a buffer size, or a pool whose buffers go back to it after a complete copy.
+ */
 export async function copyFileRange(
   file: FileHandle,
   sink: Writable,
   range: { start: number; end: number },
-  chunkBytes: number,
+  chunk: number | BufferPool,
 ): Promise<number> {
-  const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+  const pool = typeof chunk === "number" ? undefined : chunk;
+  const chunkBytes = pool?.size ?? (chunk as number);
+  const take = (): Buffer => pool?.take() ?? Buffer.allocUnsafe(chunkBytes);
+  const buffers = [take(), take()];
+  // After a failure a write may still hold a buffer: those are left to the GC.
+  const copied = await copyWith(file, sink, range, buffers);
+  if (pool) buffers.forEach((b) => pool.give(b));
+  return copied;
+}
+
+async function copyWith(
+  file: FileHandle,
+  sink: Writable,
+  range: { start: number; end: number },
+  buffers: Buffer[],
+): Promise<number> {
+  const chunkBytes = (buffers[0] as Buffer).length;
   const inFlight: (Promise<void> | undefined)[] = [undefined, undefined];
   let failure: unknown;
   let position = range.start;
@@ -37,10 +58,10 @@ export async function copyFileRange(
     );
     if (bytesRead === 0) throw new Error(`file ended at ${position}, before ${range.end + 1}`);
     position += bytesRead;
-    const chunk = bytesRead === chunkBytes ? buffer : buffer.subarray(0, bytesRead);
+    const bytes = bytesRead === chunkBytes ? buffer : buffer.subarray(0, bytesRead);
     // The callback runs once the chunk has left for the kernel (or failed): then the buffer is free.
     inFlight[turn] = new Promise<void>((resolve) =>
-      sink.write(chunk, (err) => {
+      sink.write(bytes, (err) => {
         if (err) failure ??= err;
         resolve();
       }),

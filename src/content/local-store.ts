@@ -28,6 +28,7 @@ import {
   isNotFound,
   isValidRef,
   mkdirDurable,
+  streamBuffers,
   validateRef,
 } from "./fs-util.js";
 import { copyFileRange } from "./copy-file.js";
@@ -101,7 +102,7 @@ export class LocalContentStore implements ContentStore {
     });
     try {
       const whole = range ?? { start: 0, end: (await handle.stat()).size - 1 };
-      return whole.end < whole.start ? 0 : await copyFileRange(handle, sink, whole, STREAM_CHUNK_BYTES);
+      return whole.end < whole.start ? 0 : await copyFileRange(handle, sink, whole, streamBuffers);
     } finally {
       await handle.close();
     }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createDigester, digestAlgorithm, finishDigest, type Digest } from "../oci/digest.js";
 import { appendStream } from "./append-file.js";
-import { STREAM_CHUNK_BYTES, hashFile } from "./fs-util.js";
+import { STREAM_CHUNK_BYTES, hashFile, streamBuffers } from "./fs-util.js";
 import {
   DigestMismatchError,
   IngestNotFoundError,
@@ -64,6 +64,7 @@ export class LocalWriter implements ContentWriter {
         appended = await appendStream(this.#data, data, {
           onChunk: (chunk) => hash.update(chunk),
           batchBytes: STREAM_CHUNK_BYTES,
+          pool: streamBuffers,
           syncEveryBytes: WRITEBACK_EVERY_BYTES,
         });
       } catch (error) {

@@ -4,7 +4,7 @@
 // collection every few MiB streamed keeps resident memory flat. It needs `--expose-gc`
 // (set by bin/skiff.js); without it this does nothing.
 
-const EVERY_BYTES = 8 * 1024 * 1024;
+const EVERY_BYTES = 2 * 1024 * 1024;
 let sinceLast = 0;
 
 type MinorGc = (options: { type: "minor"; execution: "sync" }) => void;
