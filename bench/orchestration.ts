@@ -1,12 +1,12 @@
 // Orchestration benchmark (issue 5): Skiff (skiff server with its Kubernetes API, controllers,
 // scheduler and local node agent) side by side with Docker Swarm (Debian's dockerd as a one-node
 // swarm), the same busybox httpd image, the same machine, in one run. Run on demand:
-//   npx tsx bench/orchestration.ts [--pods 100] [--rate 5] [--runs 10] [--heal 5] [--rounds 3]
+//   npx tsx bench/orchestration.ts [--pods 100] [--rate 1] [--runs 10] [--heal 5] [--rounds 3]
 //                                  [--only skiff|swarm]
 // Measures pod startup (the pod's creation → all containers running seen on a watch / Docker's
 // events; Kubernetes' SLO) for 1 pod, for --pods created at --rate per second (as
 // clusterloader2's one-node test, perf-tests' testing/node-throughput, measures the SLO: 100 pods
-// at a uniform rate) and for --pods at once (and for those, the Deployment / service create call
+// at 1 per second, the default here) and for --pods at once (and for those, the Deployment / service create call
 // → each replica running), self-healing after kill -9 and after a delete,
 // scaling 3 → 30, a 3-replica rolling update, and memory with --pods running. Steps alternate
 // between the orchestrators so that a busy machine weighs on both. Prints a Markdown table and
@@ -26,7 +26,7 @@ import { fmt } from "./lib/table.js";
 const { values: args } = parseArgs({
   options: {
     pods: { type: "string", default: "100" },
-    rate: { type: "string", default: "5" },
+    rate: { type: "string", default: "1" },
     runs: { type: "string", default: "10" },
     heal: { type: "string", default: "5" },
     rounds: { type: "string", default: "3" },
