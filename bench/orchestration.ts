@@ -5,12 +5,12 @@
 //                                  [--only skiff|swarm]
 // Measures pod startup (the pod's creation → all containers running seen on a watch / Docker's
 // events; Kubernetes' SLO) for 1 pod, for --pods created at --rate per second (as
-// clusterloader2's one-node test, perf-tests' testing/node-throughput, measures the SLO: 100 pods
-// at 1 per second, the default here) and for --pods at once (and for those, the Deployment / service create call
-// → each replica running), self-healing after kill -9 and after a delete,
-// scaling 3 → 30, a 3-replica rolling update, and memory with --pods running. Steps alternate
-// between the orchestrators so that a busy machine weighs on both. Prints a Markdown table and
-// writes bench/results/orchestration-<date>.json.
+// clusterloader2's one-node test, perf-tests' testing/node-throughput, measures the SLO: 100
+// pods at 1 per second, the default here) and for --pods at once (and for those, the
+// Deployment / service create call → each replica running), self-healing after kill -9 and
+// after a delete, scaling 3 → 30, a 3-replica rolling update, and memory with --pods running.
+// Steps alternate between the orchestrators so that a busy machine weighs on both. Prints a
+// Markdown table and writes bench/results/orchestration-<date>.json.
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
