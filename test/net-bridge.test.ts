@@ -45,6 +45,7 @@ async function open(): Promise<NetworkManager> {
     bridgeName,
     subnet,
     pluginDirs: [PLUGINS],
+    warm: 0, // the attach path that makes everything itself (warm ones: net-warm.test.ts)
     logger,
   });
 }

@@ -38,6 +38,7 @@ async function open(pluginDirs: string[]): Promise<NetworkManager> {
     bridgeName,
     subnet,
     pluginDirs,
+    warm: 0, // the attach path that makes everything itself (warm ones: net-warm.test.ts)
     logger,
   });
   managers.push(nm);

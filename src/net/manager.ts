@@ -3,17 +3,9 @@
 // detach = netns removed → DEL in reverse order with the persisted result → ports freed.
 // Everything detach needs is persisted first, so it works after a crash or a restart.
 import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Logger } from "pino";
-import { addChain, delChain } from "./chain-run.js";
-import {
-  bridgePlugin,
-  containerAddress,
-  loopbackPlugin,
-  parseSubnet,
-  portmapPlugin,
-  type BridgeNetwork,
-} from "./chain.js";
+import { parseSubnet, type BridgeNetwork } from "./chain.js";
 import { CniPlugins, DEFAULT_PLUGIN_DIRS } from "./cni.js";
 import { rewriteHosts, writeContainerFiles, type ContainerFilePaths } from "./container-files.js";
 import { InvalidNetworkRequestError } from "./errors.js";
@@ -23,6 +15,10 @@ import { NetnsDir, removeNetns } from "./netns.js";
 import { PortReservations } from "./ports.js";
 import { AttachmentStore, assertContainerId, type AttachmentRecord } from "./state.js";
 import type { NetworkAttachment, NetworkMode, PortBinding } from "./types.js";
+import { attachFresh } from "./attach-fresh.js";
+import { undoAttachment } from "./teardown.js";
+import { claimWarm, cniId, dropWarm, isWarm, makeWarm, type WarmDeps } from "./warm-attach.js";
+import { WarmPool } from "./warm-pool.js";
 
 export type { NetworkAttachment, NetworkMode, PortBinding, PortProtocol } from "./types.js";
 
@@ -36,6 +32,11 @@ export interface NetworkManagerOptions {
   /** IPv4 CIDR, e.g. 10.89.0.0/16; the gateway is its first address. */
   subnet: string;
   pluginDirs?: string[];
+  /**
+   * Bridge attachments kept ready (namespace, lo, eth0 and IP) for the next attaches, made
+   * while attaches are quiet; default 2, 0 for none.
+   */
+  warm?: number;
   logger: Logger;
 }
 
@@ -64,12 +65,14 @@ export class NetworkManager {
   readonly #locks = new Map<string, Promise<unknown>>();
   /** iproute2's `ip`, which brings a new namespace's loopback up (else the loopback plugin does). */
   readonly #ipTool = findTool("ip");
+  readonly #warm: WarmPool<AttachmentRecord>;
 
   private constructor(o: {
     network: BridgeNetwork;
     plugins: CniPlugins;
     netns: NetnsDir;
     store: AttachmentStore;
+    warm: number;
     logger: Logger;
   }) {
     this.#network = o.network;
@@ -77,6 +80,12 @@ export class NetworkManager {
     this.#netns = o.netns;
     this.#store = o.store;
     this.#log = o.logger;
+    this.#warm = new WarmPool({
+      size: this.#ipTool === undefined ? 0 : o.warm,
+      make: () => makeWarm(this.#warmDeps()),
+      release: (r) => this.#undo(r),
+      logger: o.logger,
+    });
   }
 
   static async open(o: NetworkManagerOptions): Promise<NetworkManager> {
@@ -98,12 +107,15 @@ export class NetworkManager {
       plugins,
       netns: new NetnsDir(join(o.execRoot, "netns")),
       store,
+      warm: o.warm ?? 2,
       logger: o.logger,
     });
-    const records = await store.list();
+    const records = await dropWarm(manager.#warmDeps(), await store.list(), o.logger);
     // Ports of containers attached by an earlier process stay taken; restore() binds them again.
     for (const r of records) manager.#ports.claim(r.containerId, r.attachment.ports);
-    await manager.#sweep(new Set(records.map((r) => r.containerId)));
+    const netnsNames = records.map((r) => basename(r.attachment.netnsPath ?? r.containerId));
+    await manager.#sweep(new Set([...records.map((r) => r.containerId), ...netnsNames]));
+    manager.#warm.schedule();
     return manager;
   }
 
@@ -152,6 +164,14 @@ export class NetworkManager {
     });
   }
 
+  /**
+   * Tells the manager about work in flight that preparing warm attachments would slow down
+   * (a container start): they are prepared only once no such work is in flight.
+   */
+  busy(work: Promise<unknown>): void {
+    this.#warm.hold(work);
+  }
+
   writeContainerFiles(
     dir: string,
     o: { hostname: string; domainname?: string; attachment: NetworkAttachment },
@@ -179,12 +199,16 @@ export class NetworkManager {
 
   /** Containers with a persisted attachment (to reconcile with the runtime's own records). */
   async attached(): Promise<string[]> {
-    return (await this.#store.list()).map((r) => r.containerId);
+    return (await this.#store.list()).filter((r) => !isWarm(r)).map((r) => r.containerId);
   }
 
-  /** Stops the in-process parts (port sockets); containers keep their network. */
+  /**
+   * Stops the in-process parts (port sockets) and releases the warm attachments no container
+   * took; containers keep their network.
+   */
   async close(): Promise<void> {
     await Promise.allSettled(this.#locks.values());
+    await this.#warm.close();
     this.#ports.closeAll();
   }
 
@@ -200,51 +224,31 @@ export class NetworkManager {
     const endpoint = o.endpointName ?? containerId.slice(0, 12);
     const bridged = o.mode === "bridge";
     const ports = bridged ? await this.#ports.reserve(containerId, endpoint, o.ports) : [];
-    const chain = bridged ? [bridgePlugin(this.#network)] : [];
-    if (ports.length > 0) chain.push(portmapPlugin(this.#network, ports));
-    const netnsPath = this.#netns.pathOf(containerId);
-    const record: AttachmentRecord = {
-      version: 1,
-      containerId,
-      endpoint,
-      attachment: { mode: o.mode, netnsPath, ports },
-      chain,
-      loopback: true,
-    };
-    try {
-      // Persisted before anything exists, so a crash at any later point leaves what detach needs.
-      const ipTool = this.#ipTool;
-      await Promise.all([this.#store.put(record), this.#netns.create(containerId, { ipTool })]);
-      o.onNamespace?.(netnsPath);
-      const lo = { containerId, netns: netnsPath, ifName: "lo", config: loopbackPlugin() };
-      const eth0 = { containerId, netns: netnsPath, ifName: "eth0", chain };
-      // Both settle before any undo, so that no ADD still runs while DEL cleans up. The
-      // loopback plugin runs only when `ip` could not bring lo up with the namespace.
-      const [loDone, eth0Done] = await Promise.allSettled([
-        ipTool === undefined ? this.#plugins.invoke({ command: "ADD", ...lo }) : Promise.resolve(undefined),
-        addChain(this.#plugins, eth0, (r) => (record.result = r)),
-      ]);
-      if (loDone.status === "rejected") throw loDone.reason;
-      if (eth0Done.status === "rejected") throw eth0Done.reason;
-      const result = eth0Done.value;
-      if (result !== undefined) {
-        const addr = containerAddress(result);
-        if (addr === undefined) throw new Error("the bridge plugin returned no IPv4 address");
-        record.attachment = { ...record.attachment, ...addr };
-        await this.#store.put(record);
-        this.#ports.setTarget(containerId, { ip: addr.ip });
-      }
-    } catch (err) {
-      await this.#undo(record).catch((undoErr: unknown) =>
-        this.#log.error({ containerId, err: String(undoErr) }, "could not undo a failed network attach"),
+    const warm = bridged ? this.#warm.take() : undefined;
+    if (warm !== undefined) {
+      const claimed = await claimWarm(this.#warmDeps(), warm, {
+        containerId,
+        endpoint,
+        ports,
+        ...(o.onNamespace === undefined ? {} : { onNamespace: o.onNamespace }),
+      });
+      this.#log.debug(
+        { containerId, mode: o.mode, warm: cniId(warm), ms: Math.round(performance.now() - started) },
+        "network attached",
       );
-      throw err;
+      return claimed;
     }
+    const onUndoError = (err: unknown): void =>
+      this.#log.error({ containerId, err: String(err) }, "could not undo a failed network attach");
+    const attachment = await attachFresh(
+      { ...this.#warmDeps(), onUndoError },
+      { ...o, containerId, endpoint, ports },
+    );
     this.#log.debug(
       { containerId, mode: o.mode, ms: Math.round(performance.now() - started) },
       "network attached",
     );
-    return record.attachment;
+    return attachment;
   }
 
   async #detach(containerId: string): Promise<void> {
@@ -260,39 +264,23 @@ export class NetworkManager {
     this.#log.debug({ containerId, ms: Math.round(performance.now() - started) }, "network detached");
   }
 
-  /**
-   * Removes the namespace while DEL runs in reverse order with the cached result and no
-   * namespace (CNI_NETNS=""), then frees the ports and the record. The kernel deletes the
-   * namespace's interfaces with it, so the bridge plugin only releases the IP and skips
-   * deleting the veth inside the namespace: half of DEL's cost (measured). The loopback
-   * plugin's DEL is skipped: there is nothing left for it to do.
-   */
-  async #undo(record: AttachmentRecord): Promise<void> {
-    const { containerId } = record;
-    const netnsPath = record.attachment.netnsPath;
-    // DEL without a namespace does not touch it, so both run at once.
-    const timed = async <T>(p: Promise<T>): Promise<[T, number]> => {
-      const t = performance.now();
-      return [await p, Math.round(performance.now() - t)];
+  #undo(record: AttachmentRecord): Promise<void> {
+    return undoAttachment(
+      { plugins: this.#plugins, ports: this.#ports, store: this.#store, logger: this.#log },
+      record,
+    );
+  }
+
+  #warmDeps(): WarmDeps {
+    return {
+      network: this.#network,
+      plugins: this.#plugins,
+      netns: this.#netns,
+      store: this.#store,
+      ports: this.#ports,
+      ipTool: this.#ipTool,
+      undo: (r) => this.#undo(r),
     };
-    const [[, netnsMs], [errors, delMs]] = await Promise.all([
-      timed(netnsPath === undefined ? Promise.resolve() : removeNetns(netnsPath)),
-      timed(
-        delChain(
-          this.#plugins,
-          { containerId, netns: "", ifName: "eth0", chain: record.chain },
-          record.result,
-        ),
-      ),
-    ]);
-    this.#log.debug({ containerId, netnsMs, delMs }, "network teardown");
-    this.#ports.release(containerId);
-    if (errors.length > 0) {
-      // Keep the record so that a later detach runs DEL again (plugins' DEL is idempotent).
-      await this.#store.put({ ...record, attachment: { ...record.attachment, netnsPath: undefined } });
-      throw new Error(`network detach of ${containerId}: ${errors.join("; ")}`);
-    }
-    await this.#store.delete(containerId);
   }
 
   /** Removes namespaces no record knows: a crash between creating one and recording it. */

@@ -22,6 +22,8 @@ export interface AttachmentRecord {
   loopback: boolean;
   /** The chain's final result; absent while ADD is in flight (a crash then: DEL without it). */
   result?: CniResult;
+  /** The ID ADD ran with when it is not containerId (a claimed warm attachment's `warm-…`). */
+  cniContainerId?: string;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;

@@ -99,6 +99,8 @@ export interface NetworkProvider {
     dir: string,
     o: { hostname: string; domainname?: string; attachment: NetworkAttachment },
   ): Promise<ContainerFiles>;
+  /** Work in flight (a start) that the provider's background work should not slow down. */
+  busy?(work: Promise<unknown>): void;
   /** The hosts file again, in place, once the address is known (before the process starts). */
   rewriteHosts?(
     path: string,

@@ -115,10 +115,17 @@ function attachNetwork<I extends ContainerImage>(
 }
 
 /** Starts a container whose lock the caller holds. */
-export async function startEntry<I extends ContainerImage>(
+export function startEntry<I extends ContainerImage>(
   ctx: ContainerContext<I>,
   e: ContainerEntry,
 ): Promise<void> {
+  const starting = start(ctx, e);
+  // The network's background work (warm attachments) waits until the start is done.
+  ctx.deps.network.busy?.(starting);
+  return starting;
+}
+
+async function start<I extends ContainerImage>(ctx: ContainerContext<I>, e: ContainerEntry): Promise<void> {
   const { rec, paths } = e;
   const id = rec.id;
   const { runtime, rootfs, network } = ctx.deps;
