@@ -9,7 +9,7 @@ import type { EngineConfig, EngineStack } from "./engine.js";
 import type { ControlPlane, ControlPlaneConfig } from "./cluster.js";
 import type { NodeStack } from "./node.js";
 import { defaultNodeIp } from "./node-address.js";
-import { QuietGc } from "./quiet-gc.js";
+import { QuietGc, quietGcLog } from "./quiet-gc.js";
 import { advertisedRegistryHosts } from "./node-registry-secret.js";
 import { startRegistry, type RegistryConfig } from "./registry.js";
 
@@ -108,7 +108,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
     throw err;
   }
 
-  const quietGc = new QuietGc();
+  const quietGc = new QuietGc({ onCollect: quietGcLog(logger) });
   quietGc.start();
   await new Promise<void>((resolve) => {
     let stopping = false;

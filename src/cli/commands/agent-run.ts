@@ -10,7 +10,7 @@ import type { EngineConfig, EngineStack } from "../../server/engine.js";
 import { createLogger, type LogLevel } from "../../server/logger.js";
 import type { NodeStack } from "../../server/node.js";
 import { defaultNodeIp, defaultNodeName } from "../../server/node-address.js";
-import { QuietGc } from "../../server/quiet-gc.js";
+import { QuietGc, quietGcLog } from "../../server/quiet-gc.js";
 import { CliError } from "../admin-client.js";
 import { localAddressToward, trustedCa } from "./agent-trust.js";
 
@@ -111,7 +111,7 @@ export async function runAgent(config: AgentConfig): Promise<void> {
     client.close();
     throw err;
   }
-  const quietGc = new QuietGc();
+  const quietGc = new QuietGc({ onCollect: quietGcLog(logger) });
   quietGc.start();
   await waitForSignal(logger);
   quietGc.stop();
