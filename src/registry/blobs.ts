@@ -130,7 +130,8 @@ export class BlobService {
     return { upload: state.upload, offset };
   }
 
-  /** Completes an upload (with an optional last chunk), verifying the digest, and links the blob. */
+  /** Completes an upload (with an optional last chunk), verifying the digest, and links the blob;
+   *  the upload's record goes with the link. */
   async finishUpload(
     repository: string,
     id: string,
@@ -140,9 +141,7 @@ export class BlobService {
     if (last)
       await this.append(repository, id, last.body, last.length === undefined ? {} : { length: last.length });
     else await this.uploadState(repository, id);
-    const link = await this.#commit(repository, id, digest);
-    this.#o.metadata.deleteUpload(id);
-    return link;
+    return this.#commit(repository, id, digest);
   }
 
   async cancelUpload(repository: string, id: string): Promise<void> {
@@ -176,7 +175,8 @@ export class BlobService {
     return this.#o.locks.run(digest, async () => {
       try {
         const info = await writer.commit(digest);
-        this.#o.metadata.linkBlob(repository, digest, info.size);
+        // The link and the end of the upload are one transaction: one WAL sync per blob.
+        this.#o.metadata.linkBlob(repository, digest, info.size, { finishedUpload: id });
         return { digest, size: info.size, linkedAt: new Date() };
       } catch (err) {
         if (err instanceof DigestMismatchError || err instanceof SizeMismatchError) {

@@ -218,6 +218,13 @@ function describeRepositoryContract(ctx: ContractContext): void {
       expect(md.getBlobLink("app", d("nothing"))).toBeUndefined();
     });
 
+    it("linkBlob with finishedUpload ends that upload in the same step", () => {
+      md.createUpload({ id: "upload-9", repository: "app", startedAt: new Date(now()) });
+      md.linkBlob("app", d("layer"), 42, { finishedUpload: "upload-9" });
+      expect(md.getBlobLink("app", d("layer"))?.size).toBe(42);
+      expect(md.getUpload("upload-9")).toBeUndefined();
+    });
+
     it("linking again and touching refresh the link time", () => {
       md.linkBlob("app", d("layer"), 42);
       advance(MINUTE);

@@ -75,8 +75,11 @@ export interface RegistryMetadata {
   deleteRepository(name: string): boolean;
   listRepositories(page?: Page): string[];
 
-  /** Links a committed blob into a repository (and refreshes the link's time). */
-  linkBlob(repository: string, digest: Digest, size: number): void;
+  /**
+   * Links a committed blob into a repository (and refreshes the link's time). With
+   * `finishedUpload`, that upload's record goes in the same transaction (one sync, not two).
+   */
+  linkBlob(repository: string, digest: Digest, size: number, options?: { finishedUpload?: string }): void;
   /** Refreshes the link time of a blob a push is about to reference. */
   touchBlobLink(repository: string, digest: Digest): void;
   getBlobLink(repository: string, digest: Digest): BlobLink | undefined;

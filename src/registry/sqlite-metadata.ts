@@ -130,7 +130,7 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
       .map((r) => r.name);
   }
 
-  linkBlob(repository: string, digest: Digest, size: number): void {
+  linkBlob(repository: string, digest: Digest, size: number, options?: { finishedUpload?: string }): void {
     this.#db.transaction(() => {
       this.ensureRepository(repository);
       this.#db
@@ -139,6 +139,7 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
            ON CONFLICT (repository, digest) DO UPDATE SET linked_at = excluded.linked_at`,
         )
         .run(repository, digest, size, this.#now());
+      if (options?.finishedUpload !== undefined) this.deleteUpload(options.finishedUpload);
     })();
   }
 
