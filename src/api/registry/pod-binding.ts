@@ -1,7 +1,7 @@
 // POST pods/NAME/binding (and the legacy POST namespaces/NS/bindings): the scheduler's bind.
 // Sets spec.nodeName once, merges the Binding's annotations into the pod and marks it
-// PodScheduled=True, in one write — as Kubernetes' BindingREST does; a pod already bound or
-// being deleted is a Conflict.
+// PodScheduled=True, in one write — as Kubernetes' BindingREST does (the pod's managedFields stay
+// as they were); a pod already bound or being deleted is a Conflict.
 import type { ApiError } from "../errors.js";
 import { badRequest, conflict, invalid } from "../errors.js";
 import type { KubeObject } from "../types.js";
@@ -98,7 +98,7 @@ export async function bindPod(
     }
     const status = isRecord(pod.status) ? pod.status : {};
     pod.status = { ...status, conditions: scheduledConditions(status, ctx.clock()) };
-    return { obj: pod, checkFields: false, withStatus: true };
+    return { obj: pod, checkFields: false, withStatus: true, managedFieldsSet: true };
   });
   return successStatus(201);
 }

@@ -13,7 +13,7 @@ const binding = (name: string, node: string) => ({
 describe("pods/binding", () => {
   it("binds once: nodeName, annotations and PodScheduled=True; a second bind is a Conflict", async () => {
     const { registry } = await newRegistry({ clock: () => new Date("2026-12-07T08:00:00Z") });
-    await registry.create(defs.pods, "default", pod("p"), writeOpts());
+    const created = await registry.create(defs.pods, "default", pod("p"), writeOpts());
     const status = await registry.createSubresource(
       defs.pods,
       "default",
@@ -25,6 +25,9 @@ describe("pods/binding", () => {
     expect(status).toMatchObject({ kind: "Status", status: "Success", code: 201 });
     const bound = await registry.get(defs.pods, "default", "p");
     expect(bound.spec).toMatchObject({ nodeName: "n1" });
+    // As Kubernetes' BindingREST: the pod's managed fields stay those of its creator.
+    expect(created.metadata.managedFields).toHaveLength(1);
+    expect(bound.metadata.managedFields).toEqual(created.metadata.managedFields);
     expect(bound.metadata.annotations).toEqual({ "scheduler/why": "fits" });
     expect((bound.status as { conditions: unknown[] }).conditions).toEqual([
       { type: "PodScheduled", status: "True", lastTransitionTime: "2026-12-07T08:00:00Z" },

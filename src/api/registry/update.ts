@@ -24,7 +24,11 @@ const MAX_ATTEMPTS = 10;
 
 export interface Produced {
   obj: KubeObject;
-  /** managedFields already computed (server-side apply). */
+  /**
+   * managedFields already as they are to be stored: computed by server-side apply, or left as
+   * they were by a pod's binding (Kubernetes tracks fields in the request handlers, and a
+   * binding's request object is the Binding, not the pod).
+   */
   managedFieldsSet?: boolean;
   /** Check fieldValidation on the produced object (false for registry-internal writes). */
   checkFields?: boolean;
