@@ -23,6 +23,7 @@ import { runExec, type ExecHandle, type ExecOptions } from "./exec.js";
 import type { OciSpec } from "./oci-spec-types.js";
 import { Runc, DEFAULT_RUNC_PATH } from "./runc.js";
 import { waitExitFile, type ExitStatus } from "./conmon-exit.js";
+import { startThroughFifo } from "./exec-fifo.js";
 import { PhaseTimer } from "./phase-timer.js";
 
 import { listProcesses, type DockerTop } from "./top.js";
@@ -151,8 +152,13 @@ export class Runtime {
     return { pid: proc.pid, conmonPid: proc.conmonPid };
   }
 
-  start(id: string): Promise<void> {
-    return this.runc.start(id);
+  /**
+   * Starts a created container: through its exec fifo when it has one (no process spawned),
+   * else with `runc start`, whose errors are the ones callers see.
+   */
+  async start(id: string): Promise<void> {
+    if (await startThroughFifo(this.runc.root, id)) return;
+    await this.runc.start(id);
   }
 
   /** Sends `signal` ("SIGTERM", "TERM", "9", …) to the init process, or to all with `all`. */
