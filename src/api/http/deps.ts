@@ -13,6 +13,7 @@ import type {
   WriteOptions,
 } from "../registry/options.js";
 import type { ResourceDef as RegistryResourceDef } from "../registry/deps.js";
+import type { LazyList } from "../registry/list-stream.js";
 import type { PodStreamsResolver } from "../streams.js";
 
 export type { DeleteOptions, ListOptions, PatchType, Subresource, UserInfo, WatchOptions, WriteOptions };
@@ -34,6 +35,8 @@ export interface HttpCatalog {
 export interface HttpRegistry {
   get(def: HttpResourceDef, namespace: string | undefined, name: string): Promise<KubeObject>;
   list(def: HttpResourceDef, namespace: string | undefined, o: ListOptions): Promise<KubeList>;
+  /** The same list, its items made one at a time as they are iterated (a large list is streamed). */
+  listLazily(def: HttpResourceDef, namespace: string | undefined, o: ListOptions): Promise<LazyList>;
   watch(
     def: HttpResourceDef,
     namespace: string | undefined,

@@ -2,6 +2,7 @@
 // with just enough semantics (resourceVersion, conflicts, watch) to exercise the handlers.
 import { alreadyExists, conflict, notFound } from "../errors.js";
 import type { KubeList, KubeObject, WatchEvent } from "../types.js";
+import type { LazyList } from "../registry/list-stream.js";
 import type {
   ApiFace,
   HttpCatalog,
@@ -111,6 +112,16 @@ export class FakeRegistry implements HttpRegistry {
     const prefix = ns === undefined ? `${d.resource}/` : `${d.resource}/${ns}/`;
     const items = [...this.objects].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
     return { apiVersion: "v1", kind: d.listKind, metadata: { resourceVersion: String(this.#rev) }, items };
+  }
+
+  async listLazily(d: HttpResourceDef, ns: string | undefined): Promise<LazyList> {
+    const { items, ...head } = await this.list(d, ns);
+    return {
+      head,
+      items: (async function* () {
+        yield* items;
+      })(),
+    };
   }
 
   async *watch(

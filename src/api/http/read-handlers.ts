@@ -5,7 +5,7 @@ import { notServed, scopeNamespace, type RequestContext } from "./context.js";
 import type { HttpResourceDef } from "./deps.js";
 import { CONTENT_JSON, CONTENT_TABLE } from "./negotiate.js";
 import { listOptions, watchOptions } from "./query.js";
-import { sendJson } from "./respond.js";
+import { sendJson, sendJsonList } from "./respond.js";
 import { includeObjectParam, partialObjectMetadata, toTable } from "./tables.js";
 import { mapEventObject, serveWatch } from "./watch.js";
 
@@ -38,11 +38,15 @@ export async function handleGet(ctx: RequestContext, def: HttpResourceDef): Prom
 }
 
 export async function handleList(ctx: RequestContext, def: HttpResourceDef): Promise<void> {
-  const list = await ctx.face.registry.list(
-    def,
-    scopeNamespace(def, ctx.info),
-    listOptions(ctx.url.searchParams),
-  );
+  const ns = scopeNamespace(def, ctx.info);
+  const opts = listOptions(ctx.url.searchParams);
+  if (ctx.representation !== "table" && ctx.representation !== "metadata") {
+    // Items are read, parsed and written a piece at a time: a list of thousands stays small.
+    const lazy = await ctx.face.registry.listLazily(def, ns, opts);
+    await sendJsonList(ctx.res, lazy.head, lazy.items);
+    return;
+  }
+  const list = await ctx.face.registry.list(def, ns, opts);
   if (ctx.representation === "table") {
     const include = includeObjectParam(ctx.url.searchParams);
     sendJson(
@@ -53,17 +57,13 @@ export async function handleList(ctx: RequestContext, def: HttpResourceDef): Pro
     );
     return;
   }
-  if (ctx.representation === "metadata") {
-    const items = list.items.map(partialObjectMetadata);
-    sendJson(ctx.res, 200, {
-      kind: "PartialObjectMetadataList",
-      apiVersion: "meta.k8s.io/v1",
-      metadata: list.metadata,
-      items,
-    });
-    return;
-  }
-  sendJson(ctx.res, 200, list);
+  const items = list.items.map(partialObjectMetadata);
+  sendJson(ctx.res, 200, {
+    kind: "PartialObjectMetadataList",
+    apiVersion: "meta.k8s.io/v1",
+    metadata: list.metadata,
+    items,
+  });
 }
 
 export async function handleWatch(ctx: RequestContext, def: HttpResourceDef): Promise<void> {

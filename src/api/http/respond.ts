@@ -13,6 +13,48 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, conte
   res.end(text);
 }
 
+/** Bytes gathered before each write of a streamed list. */
+const LIST_CHUNK = 64 * 1024;
+
+/**
+ * A JSON list written a piece at a time: `head` (apiVersion, kind, metadata) then each item as
+ * it is made, waiting whenever the client reads slower than we write. A list of thousands of
+ * objects is then never one string, one buffer and one array of objects at the same time.
+ */
+export async function sendJsonList(
+  res: ServerResponse,
+  head: object,
+  items: AsyncIterable<unknown>,
+): Promise<void> {
+  res.writeHead(200, { "Content-Type": CONTENT_JSON, "Cache-Control": "no-cache, private" });
+  // `{...,"items":[]}` without its closing `]}`.
+  let chunk = JSON.stringify({ ...head, items: [] }).slice(0, -2);
+  let first = true;
+  for await (const item of items) {
+    chunk += first ? JSON.stringify(item) : `,${JSON.stringify(item)}`;
+    first = false;
+    if (chunk.length < LIST_CHUNK) continue;
+    const more = res.write(chunk);
+    chunk = "";
+    if (!more) await drained(res);
+    if (res.destroyed) return;
+  }
+  res.end(`${chunk}]}`);
+}
+
+/** Resolves once `res` can take more, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
 /** Any failure as an ApiError: unexpected ones become 500 InternalError as Kubernetes words it. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;

@@ -8,7 +8,7 @@ import type { applyStrategicMergePatch } from "../patch/strategic-merge.js";
 import type { ResourceCatalog as Catalog } from "../resources/catalog.js";
 import type { GroupVersion } from "../types.js";
 
-export type { Store, StoreEvent, StoredObject } from "../storage/store.js";
+export type { ListResult, Store, StoreEvent, StoredObject } from "../storage/store.js";
 export type { PatchSchema, ResourceDef, ScaleSubresource } from "../resources/def.js";
 export type { GroupVersion };
 

@@ -22,6 +22,24 @@ function parseRevision(rv: string | undefined): number | undefined {
   return n;
 }
 
+/** Where a list starts reading: the revision and key of a continue token or an exact RV. */
+export function listStart(
+  o: ListOptions,
+  prefix: string,
+): { revision: number | undefined; startAfter: string | undefined } {
+  if (o.continue !== undefined && o.continue !== "") return decodeContinue(o.continue, prefix);
+  if (o.resourceVersionMatch === "Exact")
+    return { revision: parseRevision(o.resourceVersion), startAfter: undefined };
+  parseRevision(o.resourceVersion); // "0" / "N" (NotOlderThan): the latest state satisfies both
+  return { revision: undefined, startAfter: undefined };
+}
+
+/** A store error of a list read as the API answers it (410 for history no longer kept). */
+export function listReadError(err: unknown, o: ListOptions): unknown {
+  if (!isStoreError(err, "CompactedError")) return err;
+  return o.continue ? continueExpired() : gone(`too old resource version: ${o.resourceVersion ?? ""}`);
+}
+
 export async function listObjects(
   ctx: RegistryContext,
   def: ResourceDef,
@@ -31,15 +49,7 @@ export async function listObjects(
   const prefix = scopePrefix(def, namespace);
   const filter = objectFilter(def, o);
   const limit = o.limit !== undefined && o.limit > 0 ? o.limit : undefined;
-  let revision: number | undefined;
-  let startAfter: string | undefined;
-  if (o.continue !== undefined && o.continue !== "") {
-    ({ revision, startAfter } = decodeContinue(o.continue, prefix));
-  } else if (o.resourceVersionMatch === "Exact") {
-    revision = parseRevision(o.resourceVersion);
-  } else {
-    parseRevision(o.resourceVersion); // "0" / "N" (NotOlderThan): the latest state satisfies both
-  }
+  let { revision, startAfter } = listStart(o, prefix);
 
   const items: KubeObject[] = [];
   let more = false;
@@ -76,10 +86,7 @@ export async function listObjects(
       if (!page.more || limit === undefined || items.length >= limit) break;
     }
   } catch (err) {
-    if (isStoreError(err, "CompactedError")) {
-      throw o.continue ? continueExpired() : gone(`too old resource version: ${o.resourceVersion ?? ""}`);
-    }
-    throw err;
+    throw listReadError(err, o);
   }
 
   const list: KubeList = {

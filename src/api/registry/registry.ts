@@ -12,6 +12,7 @@ import { GarbageCollector } from "./gc.js";
 import type { RegistryOps } from "./internal-ops.js";
 import { objectKey } from "./keys.js";
 import { listObjects } from "./list.js";
+import { listLazily, type LazyList } from "./list-stream.js";
 import { NamespaceFinalizer } from "./namespace.js";
 import { fromStored } from "./object-util.js";
 import type {
@@ -90,6 +91,12 @@ export class ApiRegistry {
     // running first, that watch resumes from the cache instead of a store watch of its own.
     await this.#caches.forDef(def).start();
     return listObjects(this.#ctx, def, namespace, o);
+  }
+
+  /** The same list, its items read and parsed as they are iterated (served a piece at a time). */
+  async listLazily(def: ResourceDef, namespace: string | undefined, o: ListOptions): Promise<LazyList> {
+    await this.#caches.forDef(def).start();
+    return listLazily(this.#ctx, def, namespace, o);
   }
 
   /**
