@@ -1,6 +1,7 @@
 // What happens when a container's process ends: conmon's exit file is noticed, runc's
-// container is deleted, the network detached and the rootfs unmounted (at once); the record
-// gets the exit code, OOM flag and time; waiters hear of it; then the restart policy decides
+// container is deleted, the network detached and the rootfs unmounted (at once; for a pod's
+// container, just after its exit is told); the record gets the exit code, OOM flag and time;
+// waiters hear of it; then the restart policy decides
 // between a delayed restart (Docker's back-off) and staying down, and AutoRemove removes it
 // right away, in the same turn of the lock.
 import type { ContainerContext, ContainerEntry } from "./container-context.js";
@@ -94,10 +95,16 @@ export async function handleExit<I extends ContainerImage>(
     previousDelayMs: e.restartDelayMs,
   });
   const autoRemove = !decision.restart && rec.hostConfig.AutoRemove === true;
-  // Before anyone hears of the exit, its ports, IP and mount are free again (a new container
-  // may want them at once). A container about to be removed without published ports is taken
-  // down after its removal has been answered instead.
-  if (!autoRemove || (rec.network?.ports.length ?? 0) > 0) await releaseRun(ctx, e, t);
+  const ports = rec.network?.ports.length ?? 0;
+  // A container that joins a namespace someone else owns and publishes no ports (a pod's) holds
+  // nothing its replacement wants: its exit is told before runc's container and the mount go,
+  // which a pod's restart would otherwise wait for.
+  const tellFirst =
+    !autoRemove && !decision.restart && ports === 0 && joinedNetns(rec.hostConfig.NetworkMode) !== undefined;
+  // Otherwise, before anyone hears of the exit, its ports, IP and mount are free again (a new
+  // container may want them at once). A container about to be removed without published ports
+  // is taken down after its removal has been answered instead.
+  if (!tellFirst && (!autoRemove || ports > 0)) await releaseRun(ctx, e, t);
   rec.state = {
     ...rec.state,
     status: decision.restart ? "restarting" : "exited",
@@ -120,8 +127,14 @@ export async function handleExit<I extends ContainerImage>(
   // at the next start from conmon's exit file, which stays.
   const saved = ctx.save(e);
   e.notifyExit();
-  await saved;
-  ctx.emitExit(rec.id);
+  if (tellFirst) {
+    ctx.emitExit(rec.id);
+    await releaseRun(ctx, e, t);
+    await saved;
+  } else {
+    await saved;
+    ctx.emitExit(rec.id);
+  }
   t.mark("save");
   ctx.logger.debug({ id: rec.id, noticedMs, ms: t.phases() }, "container exit handled");
   ctx.logger.info({ id: rec.id, exitCode: status.exitCode, restart: decision.restart }, "container exited");
