@@ -2,19 +2,42 @@
 // all gone are deleted; dangling references next to live owners are dropped; an owner in
 // foreground deletion has its dependents deleted and goes once no blocking dependent is left;
 // an orphaning owner has its references removed from dependents before it goes.
-import type { KubeObject, OwnerReference } from "../types.js";
+import { conflict } from "../errors.js";
+import type { KubeObject, ObjectMeta, OwnerReference } from "../types.js";
 import { parseApiVersion } from "../types.js";
 import type { RegistryContext } from "./context.js";
 import type { ResourceDef } from "./deps.js";
 import { FOREGROUND, ORPHAN } from "./delete.js";
 import { isTransient, type RegistryOps } from "./internal-ops.js";
 import { Loop } from "./loop.js";
-import { clone } from "./object-util.js";
 import { storageDefs } from "./storage-defs.js";
 
+/**
+ * One object of a pass: only the metadata the collector decides on, so that a pass over
+ * thousands of objects holds little; a write reads the object afresh (rejecting a changed one).
+ */
 interface Node {
   def: ResourceDef;
-  obj: KubeObject;
+  meta: Pick<
+    ObjectMeta,
+    "uid" | "name" | "namespace" | "resourceVersion" | "ownerReferences" | "deletionTimestamp" | "finalizers"
+  >;
+}
+
+function nodeOf(def: ResourceDef, obj: KubeObject): Node {
+  const m = obj.metadata;
+  return {
+    def,
+    meta: {
+      uid: m.uid,
+      name: m.name,
+      namespace: m.namespace,
+      resourceVersion: m.resourceVersion,
+      ownerReferences: m.ownerReferences,
+      deletionTimestamp: m.deletionTimestamp,
+      finalizers: m.finalizers,
+    },
+  };
 }
 
 export class GarbageCollector {
@@ -74,11 +97,11 @@ export class GarbageCollector {
     const nodes = new Map<string, Node>();
     const dependents = new Map<string, Node[]>();
     for (const def of storageDefs(this.#ctx.catalog)) {
-      const list = await this.#ops.list(def, undefined, {});
-      for (const obj of list.items) {
-        const node = { def, obj };
-        if (obj.metadata.uid) nodes.set(obj.metadata.uid, node);
-        for (const ref of obj.metadata.ownerReferences ?? []) {
+      const list = await this.#ops.listLazily(def, undefined, {});
+      for await (const obj of list.items) {
+        const node = nodeOf(def, obj);
+        if (node.meta.uid) nodes.set(node.meta.uid, node);
+        for (const ref of node.meta.ownerReferences ?? []) {
           const deps = dependents.get(ref.uid) ?? [];
           deps.push(node);
           dependents.set(ref.uid, deps);
@@ -86,12 +109,10 @@ export class GarbageCollector {
       }
     }
     for (const node of nodes.values()) {
-      await this.#guard(() =>
-        this.#finalizeOwner(node, dependents.get(node.obj.metadata.uid as string) ?? []),
-      );
+      await this.#guard(() => this.#finalizeOwner(node, dependents.get(node.meta.uid as string) ?? []));
     }
     for (const node of nodes.values()) {
-      if ((node.obj.metadata.ownerReferences ?? []).length > 0)
+      if ((node.meta.ownerReferences ?? []).length > 0)
         await this.#guard(() => this.#checkOwners(node, nodes));
     }
   }
@@ -107,22 +128,16 @@ export class GarbageCollector {
 
   /** Foreground and orphan finalizers of an owner being deleted. */
   async #finalizeOwner(owner: Node, deps: Node[]): Promise<void> {
-    const meta = owner.obj.metadata;
+    const meta = owner.meta;
     if (meta.deletionTimestamp === undefined) return;
     const finalizers = meta.finalizers ?? [];
     const uid = meta.uid as string;
     if (finalizers.includes(ORPHAN)) {
       for (const dep of deps) {
-        const next = clone(dep.obj);
-        next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-        if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
-        await this.#ops.update(
-          dep.def,
-          dep.obj.metadata.namespace,
-          dep.obj.metadata.name as string,
-          next,
-          this.#write(),
-        );
+        await this.#updateSeen(dep, (next) => {
+          next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+          if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
+        });
       }
       await this.#removeFinalizer(owner, ORPHAN);
       return;
@@ -130,28 +145,36 @@ export class GarbageCollector {
     if (!finalizers.includes(FOREGROUND)) return;
     let blocking = 0;
     for (const dep of deps) {
-      const ref = (dep.obj.metadata.ownerReferences ?? []).find((r) => r.uid === uid);
+      const ref = (dep.meta.ownerReferences ?? []).find((r) => r.uid === uid);
       if (ref?.blockOwnerDeletion === true) blocking++;
-      if (dep.obj.metadata.deletionTimestamp !== undefined) continue;
-      await this.#ops.delete(dep.def, dep.obj.metadata.namespace, dep.obj.metadata.name as string, {
+      if (dep.meta.deletionTimestamp !== undefined) continue;
+      await this.#ops.delete(dep.def, dep.meta.namespace, dep.meta.name as string, {
         ...this.#write(),
         propagationPolicy: "Foreground",
-        preconditions: { uid: dep.obj.metadata.uid as string },
+        preconditions: { uid: dep.meta.uid as string },
       });
     }
     if (blocking === 0) await this.#removeFinalizer(owner, FOREGROUND);
   }
 
   async #removeFinalizer(node: Node, finalizer: string): Promise<void> {
-    const next = clone(node.obj);
-    next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-    await this.#ops.update(
-      node.def,
-      node.obj.metadata.namespace,
-      node.obj.metadata.name as string,
-      next,
-      this.#write(),
-    );
+    await this.#updateSeen(node, (next) => {
+      next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+    });
+  }
+
+  /**
+   * Changes the object as this pass saw it: read afresh, and Conflict (the next pass decides
+   * again) when it has changed since, as an update at the pass's resourceVersion would be.
+   */
+  async #updateSeen(node: Node, change: (obj: KubeObject) => void): Promise<void> {
+    const { namespace, name, resourceVersion } = node.meta;
+    const live = await this.#ops.get(node.def, namespace, name as string);
+    if (live.metadata.resourceVersion !== resourceVersion) {
+      throw conflict(node.def.group, node.def.resource, name as string, "the object has been modified");
+    }
+    change(live);
+    await this.#ops.update(node.def, namespace, name as string, live, this.#write());
   }
 
   /** Whether an owner exists: in this pass's snapshot, or (to beat the snapshot's age) live. */
@@ -161,13 +184,9 @@ export class GarbageCollector {
     const def = this.#ctx.catalog.byKind({ ...gv, kind: ref.kind });
     if (!def) return true; // an owner kind this server does not know: leave the dependent alone
     // A cluster-scoped dependent naming a namespaced owner is unresolvable: never collected.
-    if (def.namespaced && dep.obj.metadata.namespace === undefined) return true;
+    if (def.namespaced && dep.meta.namespace === undefined) return true;
     try {
-      const live = await this.#ops.get(
-        def,
-        def.namespaced ? dep.obj.metadata.namespace : undefined,
-        ref.name,
-      );
+      const live = await this.#ops.get(def, def.namespaced ? dep.meta.namespace : undefined, ref.name);
       return live.metadata.uid === ref.uid;
     } catch (err) {
       if (isTransient(err)) return false;
@@ -176,22 +195,22 @@ export class GarbageCollector {
   }
 
   async #checkOwners(dep: Node, nodes: Map<string, Node>): Promise<void> {
-    const refs = dep.obj.metadata.ownerReferences ?? [];
+    const refs = dep.meta.ownerReferences ?? [];
     const alive: OwnerReference[] = [];
     for (const ref of refs) if (await this.#ownerExists(dep, ref, nodes)) alive.push(ref);
     if (alive.length === refs.length) return;
-    const name = dep.obj.metadata.name as string;
+    const name = dep.meta.name as string;
     if (alive.length === 0) {
-      if (dep.obj.metadata.deletionTimestamp !== undefined) return;
-      await this.#ops.delete(dep.def, dep.obj.metadata.namespace, name, {
+      if (dep.meta.deletionTimestamp !== undefined) return;
+      await this.#ops.delete(dep.def, dep.meta.namespace, name, {
         ...this.#write(),
         propagationPolicy: "Background",
-        preconditions: { uid: dep.obj.metadata.uid as string },
+        preconditions: { uid: dep.meta.uid as string },
       });
       return;
     }
-    const next = clone(dep.obj);
-    next.metadata.ownerReferences = alive;
-    await this.#ops.update(dep.def, dep.obj.metadata.namespace, name, next, this.#write());
+    await this.#updateSeen(dep, (next) => {
+      next.metadata.ownerReferences = alive;
+    });
   }
 }

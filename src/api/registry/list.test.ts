@@ -23,7 +23,7 @@ describe("list", () => {
       if (seen.length === 1) {
         // Changes after the first read are not in the list: later reads use its revision.
         await registry.create(defs.configmaps, "default", configMap("c9999"), writeOpts());
-        await registry.delete(defs.configmaps, "default", "c1050", {});
+        await registry.delete(defs.configmaps, "default", "c1050", writeOpts());
       }
     }
     expect(seen).toEqual(names);

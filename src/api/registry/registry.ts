@@ -69,6 +69,7 @@ export class ApiRegistry {
     const ops: RegistryOps = {
       get: (def, ns, name) => this.get(def, ns, name),
       list: (def, ns, l) => listObjects(this.#ctx, def, ns, l),
+      listLazily: (def, ns, l) => listLazily(this.#ctx, def, ns, l),
       update: (def, ns, name, obj, w) => this.update(def, ns, name, obj, w),
       delete: (def, ns, name, d) => this.delete(def, ns, name, d),
     };
