@@ -2,14 +2,15 @@
 // same images, loopback. Run on demand (not part of the test suite):
 //   npx tsx bench/registry.ts [--size-mb 200] [--layers 8] [--runs 5] [--only skiff|distribution]
 //                             [--hey-n 20000] [--hey-c 32] [--curl-concurrency 4] [--keep-work-dir]
-//                             [--skiff-log-level warn] [--skiff-node-args "--max-semi-space-size=2 ..."]
+//                             [--skiff-log-level warn] [--skiff-node-args="--max-semi-space-size=2 ..."]
+// (--skiff-node-args needs the = form: its value starts with a dash.)
 // Skiff runs at --log-level warn by default, like distribution (warn, access log off): neither
 // logs each request. Pass --skiff-log-level info to include Skiff's request logging.
 // Both registries run for the whole benchmark; every transfer step alternates between them
 // (ABAB, then BABA) so that drift of the machine hits both alike. Prints a Markdown table and
 // writes bench/results/registry-<date>.json.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -79,6 +80,12 @@ if (names.includes("skiff") && !(await skiffAvailable())) {
   );
 }
 
+// The machine may be shared: the load average at the start and the end says how much.
+const loadText = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+const loadAtStart = loadText();
 const workDir = await mkdtemp(join(tmpdir(), "skiff-bench-registry-"));
 const targets: BenchTarget[] = [];
 try {
@@ -154,7 +161,8 @@ try {
       `hey -n ${hey.requests} -c ${hey.concurrency}; curl ${ctx.curlConcurrency} blobs at a time; ` +
       `Skiff --log-level ${skiffLogLevel}${skiffNodeArgs.length ? `, node ${skiffNodeArgs.join(" ")}` : ""}, ` +
       `distribution log level warn; ` +
-      `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}.\n`,
+      `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ` +
+      `load average (1, 5, 15 min) ${loadAtStart} at the start, ${loadText()} at the end.\n`,
   );
   console.log(renderTable(rows));
   for (const w of warnings) console.log(`\nWARNING: ${w}`);
@@ -179,7 +187,8 @@ try {
     skiffNodeArgs,
     skiffLogLevel,
   };
-  const report = { date: new Date().toISOString(), machine, options, rows, results, warnings };
+  const load = { start: loadAtStart, end: loadText() };
+  const report = { date: new Date().toISOString(), machine, load, options, rows, results, warnings };
   await writeFile(file, JSON.stringify(report, null, 2));
   console.log(`\nresults: ${file}`);
 } finally {
