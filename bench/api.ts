@@ -7,6 +7,11 @@
 // second with 32 in flight, the time to list all pods, the delay from a write to its event at
 // each of N concurrent watchers, and the server's resident memory holding the pods (etcd's own
 // memory is shown apart). Prints a Markdown table and writes bench/results/api-<date>.json.
+// The server is `skiff server --no-engine`: besides the API it runs the registry, the
+// controllers and the scheduler, as users run it; with no node, the scheduler answers each pod
+// with PodScheduled=False and a FailedScheduling event (two more writes per pod create). Beside
+// each backend, the disk's own append+fdatasync latency at the same rate is measured (the floor
+// under any durable mutation on this machine).
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:https";
 import { loadavg } from "node:os";
@@ -16,6 +21,7 @@ import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { startApiServer, type ApiServer } from "../test/support/api-server.js";
 import { startEtcd, type EtcdMember } from "../test/support/etcd.js";
+import { fsyncLatencies } from "./lib/fsync-floor.js";
 import { quantile } from "./lib/stats.js";
 import { fmt, markdownTable } from "./lib/table.js";
 
@@ -154,6 +160,8 @@ interface BackendResult {
   getMs: number[];
   updateMs: number[];
   createsPerSec: number;
+  fsyncMs: number[];
+  rssAfterCreatesMiB: number;
   listMs: number[];
   listItems: number;
   eventMs: number[];
@@ -179,6 +187,9 @@ async function measure(backend: "sqlite" | "etcd"): Promise<BackendResult> {
     if (made.status !== 201) throw new Error(`creating the namespace: HTTP ${made.status} ${made.body}`);
     const cm = `/api/v1/namespaces/${ns}/configmaps`;
 
+    log(`${backend}: the disk's append+fdatasync at ${RATE}/s`);
+    const fsyncMs = await fsyncLatencies({ count: Math.min(RATE * SECONDS, 1000), rate: RATE });
+
     log(`${backend}: create/get/update at ${RATE}/s for ${SECONDS}s each`);
     const createMs = await atFixedRate((i) => c.call("POST", cm, configMap(`cm-${i}`)), 201);
     const getMs = await atFixedRate((i) => c.call("GET", `${cm}/cm-${i}`), 200);
@@ -198,6 +209,7 @@ async function measure(backend: "sqlite" | "etcd"): Promise<BackendResult> {
       }),
     );
     const createsPerSec = PODS / ((performance.now() - started) / 1000);
+    const rssAfterCreatesMiB = await rssMiB(api.server.pid);
 
     log(`${backend}: list ${PODS} pods`);
     const listMs: number[] = [];
@@ -244,6 +256,8 @@ async function measure(backend: "sqlite" | "etcd"): Promise<BackendResult> {
       getMs,
       updateMs,
       createsPerSec,
+      fsyncMs,
+      rssAfterCreatesMiB,
       listMs,
       listItems,
       eventMs,
@@ -280,6 +294,12 @@ for (const r of results) {
     `${q(r.updateMs, 0.5)} / ${q(r.updateMs, 0.99)}`,
     "p99 < 25",
   ]);
+  rows.push([
+    r.backend,
+    "disk append+fdatasync p50 / p99 (ms)",
+    `${q(r.fsyncMs, 0.5)} / ${q(r.fsyncMs, 0.99)}`,
+    "",
+  ]);
   rows.push([r.backend, "get p50 / p99 (ms)", `${q(r.getMs, 0.5)} / ${q(r.getMs, 0.99)}`, "p99 < 10"]);
   rows.push([
     r.backend,
@@ -294,9 +314,10 @@ for (const r of results) {
     `${q(r.eventMs, 0.5)} / ${q(r.eventMs, 0.99)} (${r.eventMs.length} events)`,
     "",
   ]);
+  rows.push([r.backend, `server RSS after ${PODS} pod creates (MiB)`, fmt(r.rssAfterCreatesMiB, 0), ""]);
   rows.push([
     r.backend,
-    `server RSS holding ${PODS} pods (MiB)`,
+    `server RSS holding ${PODS} pods, after the lists (MiB)`,
     `${fmt(r.rssMiB, 0)}${r.etcdRssMiB !== undefined ? ` (+ etcd ${fmt(r.etcdRssMiB, 0)})` : ""}`,
     "< 150 MB",
   ]);
