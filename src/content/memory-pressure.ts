@@ -1,18 +1,41 @@
 // Prompt release of streamed buffers. Streaming a blob allocates a Buffer per chunk whose
 // JavaScript wrapper is tiny, so V8's young generation fills slowly and the chunks' memory
 // (outside the JS heap) piles up to tens of MiB before a collection frees it. A cheap minor
-// collection every few MiB streamed keeps resident memory flat. It needs `--expose-gc`
-// (set by bin/skiff.js); without it this does nothing.
+// collection every few MiB received keeps resident memory flat. The objects of a transfer
+// (request, response, streams, promises) live for its whole length, so the young generation
+// promotes them, and V8 lets that old garbage grow to several times the live heap before a
+// full collection: an asynchronous (concurrent) major collection every 64 MiB moved, up or
+// down, keeps the old generation near its live size for a few ms of CPU per 64 MiB.
+// It needs `--expose-gc` (set by bin/skiff.js); without it this does nothing.
 
-const EVERY_BYTES = 2 * 1024 * 1024;
-let sinceLast = 0;
+const MINOR_EVERY_BYTES = 2 * 1024 * 1024;
+const MAJOR_EVERY_BYTES = 64 * 1024 * 1024;
+let sinceMinor = 0;
+let sinceMajor = 0;
 
-type MinorGc = (options: { type: "minor"; execution: "sync" }) => void;
+type Gc = (options: { type: "minor" | "major"; execution: "sync" | "async" }) => unknown;
 
-/** Records that `bytes` went through a stream, collecting once enough have. */
+function collect(type: "minor" | "major"): void {
+  const gc = (globalThis as { gc?: Gc }).gc;
+  if (!gc) return;
+  const done = gc({ type, execution: type === "minor" ? "sync" : "async" });
+  if (done instanceof Promise) done.catch(() => {});
+}
+
+/** Records that `bytes` were received through a stream, collecting once enough have. */
 export function noteStreamedBytes(bytes: number): void {
-  sinceLast += bytes;
-  if (sinceLast < EVERY_BYTES) return;
-  sinceLast = 0;
-  (globalThis as { gc?: MinorGc }).gc?.({ type: "minor", execution: "sync" });
+  sinceMinor += bytes;
+  if (sinceMinor >= MINOR_EVERY_BYTES) {
+    sinceMinor = 0;
+    collect("minor");
+  }
+  noteServedBytes(bytes);
+}
+
+/** Records that `bytes` were sent from reused buffers (no per-chunk garbage, only promoted objects). */
+export function noteServedBytes(bytes: number): void {
+  sinceMajor += bytes;
+  if (sinceMajor < MAJOR_EVERY_BYTES) return;
+  sinceMajor = 0;
+  collect("major");
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { Transform, pipeline, type Readable, type Writable } from "node:stream";
 import type { KeyedMutex } from "../content/keyed-mutex.js";
-import { noteStreamedBytes } from "../content/memory-pressure.js";
+import { noteServedBytes, noteStreamedBytes } from "../content/memory-pressure.js";
 import {
   ContentNotFoundError,
   DigestMismatchError,
@@ -52,7 +52,7 @@ export class BlobService {
    */
   async copyTo(digest: Digest, sink: Writable, range?: ByteRange): Promise<void> {
     try {
-      await this.#o.content.copyTo(digest, sink, range);
+      noteServedBytes(await this.#o.content.copyTo(digest, sink, range));
     } catch (err) {
       // Linked but its bytes are gone: report it as absent rather than fail the request.
       if (err instanceof ContentNotFoundError) {
