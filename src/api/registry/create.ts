@@ -107,7 +107,8 @@ export async function createObject(
   admit(def, obj, ctx.admission);
 
   for (let attempt = 0; ; attempt++) {
-    const candidate = clone(obj);
+    // Only a generated name is retried (on a clash), so only then is a fresh copy needed.
+    const candidate = fixedName ? obj : clone(obj);
     if (!fixedName) candidate.metadata.name = `${generateName}${randomSuffix()}`;
     defaultAndValidate(def, candidate);
     const tracked = extras.managedFieldsSet
