@@ -147,6 +147,13 @@ export async function createContainer<I extends ContainerImage>(
     undo.push(() => removeRecordDir(ctx.deps.root, id));
     if (rootfs.status === "rejected") throw rootfs.reason;
     if (dir.status === "rejected") throw dir.reason;
+    // Mounted now, in the background, while the record is written: `docker run` sends start
+    // right after, and the start then finds the rootfs ready (mount is idempotent and
+    // serialised per snapshot). A failure here is met again, and reported, by the start; an
+    // undo, or recovery of a directory left without its record, unmounts it with the snapshot.
+    void ctx.deps.rootfs
+      .mount(id)
+      .catch((err: unknown) => ctx.logger.debug({ id, err }, "early rootfs mount failed"));
     const rec: ContainerRecord = {
       version: 1,
       id,
@@ -177,12 +184,6 @@ export async function createContainer<I extends ContainerImage>(
     const entry = new ContainerEntry(ctx.deps.root, rec);
     entry.released = true; // it never ran: nothing to take down
     ctx.add(entry);
-    // Mounted now, in the background: `docker run` sends start right after, and the start
-    // then finds the rootfs ready (mount is idempotent and serialised per snapshot). A failure
-    // here is met again, and reported, by the start.
-    void ctx.deps.rootfs
-      .mount(id)
-      .catch((err: unknown) => ctx.logger.debug({ id, err }, "early rootfs mount failed"));
     ctx.logger.info({ id, name, image: imageRef }, "container created");
     return { Id: id, Warnings: plan.warnings };
   } catch (err) {
