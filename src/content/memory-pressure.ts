@@ -4,12 +4,16 @@
 // collection every few MiB received keeps resident memory flat. The objects of a transfer
 // (request, response, streams, promises) live for its whole length, so the young generation
 // promotes them, and V8 lets that old garbage grow to several times the live heap before a
-// full collection: an asynchronous (concurrent) major collection every 64 MiB moved, up or
-// down, keeps the old generation near its live size for a few ms of CPU per 64 MiB.
+// full collection: an asynchronous (concurrent) major collection every 64 MiB received, or
+// every 256 MiB served (downloads reuse their buffers, so less is promoted, and each
+// collection costs ~13 ms of CPU that a pulling client would otherwise get), keeps the old
+// generation near its live size.
 // It needs `--expose-gc` (set by bin/skiff.js); without it this does nothing.
 
 const MINOR_EVERY_BYTES = 2 * 1024 * 1024;
 const MAJOR_EVERY_BYTES = 64 * 1024 * 1024;
+// Served bytes weigh a quarter of received ones toward the next major collection.
+const SERVED_WEIGHT = 4;
 let sinceMinor = 0;
 let sinceMajor = 0;
 
@@ -29,12 +33,16 @@ export function noteStreamedBytes(bytes: number): void {
     sinceMinor = 0;
     collect("minor");
   }
-  noteServedBytes(bytes);
+  noteMoved(bytes);
 }
 
 /** Records that `bytes` were sent from reused buffers (no per-chunk garbage, only promoted objects). */
 export function noteServedBytes(bytes: number): void {
-  sinceMajor += bytes;
+  noteMoved(bytes / SERVED_WEIGHT);
+}
+
+function noteMoved(weight: number): void {
+  sinceMajor += weight;
   if (sinceMajor < MAJOR_EVERY_BYTES) return;
   sinceMajor = 0;
   collect("major");
