@@ -7,9 +7,9 @@
 // second with 32 in flight, the time to list all pods, the delay from a write to its event at
 // each of N concurrent watchers, and the server's resident memory holding the pods (etcd's own
 // memory is shown apart). Prints a Markdown table and writes bench/results/api-<date>.json.
-// The server is `skiff server --no-engine`: besides the API it runs the registry, the
-// controllers and the scheduler, as users run it; with no node, the scheduler answers each pod
-// with PodScheduled=False and a FailedScheduling event (two more writes per pod create). Beside
+// The server is `skiff server --no-engine --no-controllers --no-scheduler`: the API server alone
+// (with the registry beside it), as the targets are about the API; with a scheduler and no node,
+// each pod would get PodScheduled=False and a FailedScheduling event (two more writes). Beside
 // each backend, the disk's own append+fdatasync latency at the same rate is measured (the floor
 // under any durable mutation on this machine).
 import { readFile, mkdir, writeFile } from "node:fs/promises";
@@ -174,7 +174,7 @@ async function measure(backend: "sqlite" | "etcd"): Promise<BackendResult> {
   let etcd: EtcdMember | undefined;
   if (backend === "etcd") etcd = await startEtcd();
   const api = await startApiServer({
-    args: etcd ? ["--datastore", etcd.datastore] : [],
+    args: ["--no-controllers", "--no-scheduler", ...(etcd ? ["--datastore", etcd.datastore] : [])],
   });
   try {
     const c = await clientFor(api);

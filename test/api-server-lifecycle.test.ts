@@ -118,3 +118,58 @@ describe.skipIf(!hasKubectl)("skiff server's Kubernetes API lifecycle", () => {
     expect(value.stdout).toBe("v");
   });
 });
+
+describe.skipIf(!hasKubectl)("skiff server with --no-controllers --no-scheduler", () => {
+  const deployment = JSON.stringify({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web" },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: "web" } },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: { containers: [{ name: "web", image: "127.0.0.1:5000/web:1" }] },
+      },
+    },
+  });
+  const replicaSets = async (api: ApiServer) =>
+    (await api.kubectlOk(["get", "replicasets", "-o", "name"])).stdout.trim();
+
+  it("serves the API alone: a Deployment gets no ReplicaSet and its pods are never bound", async () => {
+    const alone = await startApiServer({ args: ["--no-controllers", "--no-scheduler"] });
+    const full = await startApiServer();
+    try {
+      for (const api of [alone, full]) await api.kubectlOk(["create", "-f", "-"], { input: deployment });
+      // With the controllers, the ReplicaSet (and its pod) comes within moments...
+      await waitUntil(async () => ((await replicaSets(full)) !== "" ? true : undefined), {
+        timeoutMs: 20_000,
+        what: "the Deployment's ReplicaSet with the controllers running",
+      });
+      // ...and the scheduler tells why the pod waits (no node without an engine).
+      await waitUntil(
+        async () =>
+          (await full.kubectlOk(["get", "pods", "-o", "jsonpath={.items[0].status.conditions[0].reason}"]))
+            .stdout === "Unschedulable"
+            ? true
+            : undefined,
+        { timeoutMs: 20_000, what: "the scheduler's Unschedulable condition" },
+      );
+      expect(await replicaSets(alone)).toBe("");
+      await alone.kubectlOk(["run", "bare", "--image=127.0.0.1:5000/web:1"]);
+      await new Promise((r) => setTimeout(r, 2000));
+      const pod = await alone.kubectlOk([
+        "get",
+        "pod",
+        "bare",
+        "-o",
+        "jsonpath={.spec.nodeName}|{.status.conditions}",
+      ]);
+      expect(pod.stdout).toBe("|");
+      expect(await replicaSets(alone)).toBe("");
+    } finally {
+      await alone.stop();
+      await full.stop();
+    }
+  }, 90_000);
+});

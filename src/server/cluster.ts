@@ -11,6 +11,10 @@ import { advertisedRegistryHosts, startNodeRegistrySecret } from "./node-registr
 import type { RunningRegistry } from "./registry.js";
 
 export interface ControlPlaneConfig {
+  /** Run the controllers (`--no-controllers`: another controller manager does, or none). */
+  controllers: boolean;
+  /** Run the scheduler (`--no-scheduler`). */
+  scheduler: boolean;
   /** How long a node's Lease may go unrenewed before the node is NotReady (k8s: 40 s). */
   nodeMonitorGracePeriodMs: number;
   /** This machine's node IP (default: the address of the default route). */
@@ -36,35 +40,38 @@ export async function startControlPlane(o: {
     token: () => o.registry.nodePullToken(),
     logger: o.logger.child({ part: "node-registry-secret" }),
   });
-  const controllers = await startControllers({
-    client: o.api.client({
-      user: { name: "system:kube-controller-manager", groups: ["system:masters"] },
-      fieldManager: "kube-controller-manager",
-    }),
-    logger: o.logger.child({ part: "controllers" }),
-    nodeLifecycle: {
-      gracePeriodMs: o.config.nodeMonitorGracePeriodMs,
-      // Checked at least twice per grace period, so a shortened one is honoured (k8s: every 5 s).
-      monitorPeriodMs: Math.min(5_000, Math.max(250, o.config.nodeMonitorGracePeriodMs / 2)),
-    },
-  });
+  const controllers = o.config.controllers
+    ? await startControllers({
+        client: o.api.client({
+          user: { name: "system:kube-controller-manager", groups: ["system:masters"] },
+          fieldManager: "kube-controller-manager",
+        }),
+        logger: o.logger.child({ part: "controllers" }),
+        nodeLifecycle: {
+          gracePeriodMs: o.config.nodeMonitorGracePeriodMs,
+          // Checked at least twice per grace period, so a shortened one is honoured (k8s: every 5 s).
+          monitorPeriodMs: Math.min(5_000, Math.max(250, o.config.nodeMonitorGracePeriodMs / 2)),
+        },
+      })
+    : undefined;
   const stopScheduler = new AbortController();
-  const scheduler = new Scheduler({
-    client: o.api.client({
-      user: { name: "system:kube-scheduler", groups: ["system:masters"] },
-      fieldManager: "default-scheduler",
-    }),
-    logger: o.logger.child({ part: "scheduler" }),
-  });
-  const running = scheduler
-    .start(stopScheduler.signal)
-    .catch((err: unknown) => o.logger.error({ err }, "scheduler failed"));
+  const running = o.config.scheduler
+    ? new Scheduler({
+        client: o.api.client({
+          user: { name: "system:kube-scheduler", groups: ["system:masters"] },
+          fieldManager: "default-scheduler",
+        }),
+        logger: o.logger.child({ part: "scheduler" }),
+      })
+        .start(stopScheduler.signal)
+        .catch((err: unknown) => o.logger.error({ err }, "scheduler failed"))
+    : undefined;
   return {
     async close() {
       registrySecret.close();
       stopScheduler.abort();
       await running;
-      await controllers.stop();
+      await controllers?.stop();
     },
   };
 }

@@ -37,6 +37,8 @@ interface ApiFlags {
 
 interface ClusterFlags {
   agent: boolean;
+  controllers: boolean;
+  scheduler: boolean;
   nodeName?: string;
   nodeIp?: string;
   nodeMonitorGracePeriod: string;
@@ -229,6 +231,18 @@ function addClusterOptions(command: Command): Command {
         "--no-agent",
         "do not run pods on this machine (it still runs the API, controllers and scheduler)",
       ),
+    )
+    .addOption(
+      new Option(
+        "--no-controllers",
+        "do not run the controllers (Deployment, ReplicaSet, DaemonSet, node lifecycle), e.g. when another controller manager does",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--no-scheduler",
+        "do not run the scheduler: pods stay Pending unless something else binds them",
+      ),
     );
 }
 
@@ -290,6 +304,8 @@ export function registerServerCommand(program: Command): void {
           : undefined,
         cluster: {
           agent: flags.agent,
+          controllers: flags.controllers,
+          scheduler: flags.scheduler,
           ...(flags.nodeName !== undefined && flags.nodeName !== "" && { nodeName: flags.nodeName }),
           ...(flags.nodeIp !== undefined && flags.nodeIp !== "" && { nodeIp: flags.nodeIp }),
           nodeMonitorGracePeriodMs: parseDuration(flags.nodeMonitorGracePeriod),
