@@ -31,21 +31,18 @@ export async function startControlPlane(o: {
   registry: RunningRegistry;
   logger: Logger;
 }): Promise<ControlPlane> {
+  // Each part acts under its own identity and field manager, as Kubernetes' components do.
+  const clientAs = (user: string, fieldManager: string) =>
+    o.api.client({ user: { name: user, groups: ["system:masters"] }, fieldManager });
   const registrySecret = await startNodeRegistrySecret({
-    client: o.api.client({
-      user: { name: "system:kube-controller-manager", groups: ["system:masters"] },
-      fieldManager: "skiff-server",
-    }),
+    client: clientAs("system:kube-controller-manager", "skiff-server"),
     hosts: advertisedRegistryHosts(o.registry.url, o.config.nodeIp ?? (await defaultNodeIp())),
     token: () => o.registry.nodePullToken(),
     logger: o.logger.child({ part: "node-registry-secret" }),
   });
   const controllers = o.config.controllers
     ? await startControllers({
-        client: o.api.client({
-          user: { name: "system:kube-controller-manager", groups: ["system:masters"] },
-          fieldManager: "kube-controller-manager",
-        }),
+        client: clientAs("system:kube-controller-manager", "kube-controller-manager"),
         logger: o.logger.child({ part: "controllers" }),
         nodeLifecycle: {
           gracePeriodMs: o.config.nodeMonitorGracePeriodMs,
@@ -57,10 +54,7 @@ export async function startControlPlane(o: {
   const stopScheduler = new AbortController();
   const running = o.config.scheduler
     ? new Scheduler({
-        client: o.api.client({
-          user: { name: "system:kube-scheduler", groups: ["system:masters"] },
-          fieldManager: "default-scheduler",
-        }),
+        client: clientAs("system:kube-scheduler", "default-scheduler"),
         logger: o.logger.child({ part: "scheduler" }),
       })
         .start(stopScheduler.signal)
