@@ -131,7 +131,9 @@ async function main(): Promise<void> {
         return r.sinceWorkload;
       });
     }
-    await new Promise((r) => setTimeout(r, 3000)); // let the processes settle
+    // Memory with the pods running, not in the wake of starting them: both sides get 10 s to
+    // settle (status updates, GC) first.
+    await new Promise((r) => setTimeout(r, 10_000));
     for (const t of targets) {
       await results.chore("memory", t.name, async () => {
         const m = await t.memory();
