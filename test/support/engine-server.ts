@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bridgeRules, deleteBridge, removeRules } from "../../src/net/host-setup.js";
 import { startSkiffServer, type SkiffServer } from "./skiff-server.js";
 import { findTool, run, runOk, type RunOptions, type RunResult } from "./tools.js";
 
@@ -93,8 +94,10 @@ export async function startEngineServer(
       const list = ids.stdout.split("\n").filter(Boolean);
       if (list.length > 0) await run(docker, ["rm", "-f", ...list], { env: dockerEnv, timeoutMs: 60_000 });
       await server.stop();
-      // The engine keeps its bridge across restarts, as Docker keeps docker0; a test's is removed.
-      await run("ip", ["link", "del", bridgeName]);
+      // The engine keeps its bridge and its iptables rules across restarts, as Docker keeps
+      // docker0; a test's go with it (left, the rules piled up by the hundred).
+      await deleteBridge(bridgeName);
+      await removeRules(bridgeRules(bridgeName, subnet));
       await rm(work, { recursive: true, force: true });
     },
   };
