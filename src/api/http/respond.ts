@@ -42,16 +42,18 @@ export async function sendJsonList(
   res.end(`${chunk}]}`);
 }
 
-/** Resolves once `res` can take more, or is gone. */
-function drained(res: ServerResponse): Promise<void> {
+/** Resolves once `res` can take more, or is gone, or `signal` (if any) aborts. */
+export function drained(res: ServerResponse, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off("drain", done);
       res.off("close", done);
+      signal?.removeEventListener("abort", done);
       resolve();
     };
     res.on("drain", done);
     res.on("close", done);
+    signal?.addEventListener("abort", done, { once: true });
   });
 }
 

@@ -4,7 +4,7 @@
 // sent as an ERROR event carrying a Status, as Kubernetes does (e.g. 410 for a too-old RV).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KubeObject, WatchEvent } from "../types.js";
-import { statusOf } from "./respond.js";
+import { drained, statusOf } from "./respond.js";
 
 export interface WatchStream {
   /** The registry's watch, ending when `signal` aborts. */
@@ -15,18 +15,6 @@ export interface WatchStream {
   transform?: (event: WatchEvent) => unknown;
   /** Aborted when the server shuts down: the stream ends (clients re-watch elsewhere or later). */
   shutdown?: AbortSignal;
-}
-
-function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off("drain", done);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    res.once("drain", done);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** Serves one watch; resolves when the stream has ended. */
@@ -58,7 +46,7 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: W
     for await (const event of events) {
       if (abort.signal.aborted) break;
       const body = w.transform ? w.transform(event) : event;
-      if (!res.write(`${JSON.stringify(body)}\n`)) await waitDrain(res, abort.signal);
+      if (!res.write(`${JSON.stringify(body)}\n`)) await drained(res, abort.signal);
     }
   } catch (err) {
     if (!abort.signal.aborted && !res.destroyed) {
