@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
 });
 const PODS = Number(args.pods);
 const RATE = Number(args.rate);
+if (!(RATE > 0)) throw new Error(`--rate: expected pods per second above 0, got "${args.rate}"`);
 const RUNS = Number(args.runs);
 const HEAL = Number(args.heal);
 const ROUNDS = Number(args.rounds);
