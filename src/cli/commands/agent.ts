@@ -7,7 +7,6 @@ import { CliError } from "../admin-client.js";
 import { insecureRegistryOption } from "../insecure-registry-option.js";
 import { nodeLeaseDurationOption } from "../node-lease-option.js";
 import { parseDuration } from "../units.js";
-import { runAgent } from "./agent-run.js";
 
 export const DEFAULT_AGENT_DATA_DIR = "/var/lib/skiff-agent";
 export const DEFAULT_AGENT_EXEC_ROOT = "/run/skiff-agent";
@@ -178,6 +177,8 @@ Examples (on the server: skiff token create --server https://10.0.0.5:6443):
           "--token: expected <6 characters>.<16 characters> of a-z and 0-9, as `skiff token create` prints",
         );
       }
+      // The agent (API client, engine) is loaded only when this command runs.
+      const { runAgent } = await import("./agent-run.js");
       await runAgent({
         server: checkServer(flags.server),
         token: flags.token.trim(),

@@ -2,7 +2,6 @@
 // `k3s kubectl config`), optionally pointed at another address of the same server.
 import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
-import { parseDocument } from "yaml";
 import { DataPaths } from "../../server/data-dir.js";
 import { CliError } from "../admin-client.js";
 import { DEFAULT_DATA_DIR } from "./server.js";
@@ -10,24 +9,6 @@ import { DEFAULT_DATA_DIR } from "./server.js";
 interface KubeconfigFlags {
   dataDir: string;
   server?: string;
-}
-
-/** The kubeconfig text with every cluster's server set to `server`. */
-export function withServer(text: string, server: string): string {
-  let url: URL;
-  try {
-    url = new URL(server);
-  } catch {
-    throw new CliError(
-      `--server: expected a URL such as https://10.0.0.5:6443, got ${JSON.stringify(server)}`,
-    );
-  }
-  if (url.protocol !== "https:") throw new CliError("--server: the Kubernetes API is served over https://");
-  const doc = parseDocument(text);
-  const clusters: unknown = doc.toJS()?.clusters;
-  if (!Array.isArray(clusters) || clusters.length === 0) throw new CliError("the kubeconfig has no clusters");
-  for (let i = 0; i < clusters.length; i++) doc.setIn(["clusters", i, "cluster", "server"], server);
-  return doc.toString();
 }
 
 export async function readAdminKubeconfig(dataDir: string): Promise<string> {
@@ -76,6 +57,9 @@ Examples:
     )
     .action(async (flags: KubeconfigFlags) => {
       const text = await readAdminKubeconfig(flags.dataDir);
-      process.stdout.write(flags.server === undefined ? text : withServer(text, flags.server));
+      if (flags.server === undefined) return void process.stdout.write(text);
+      // The YAML library is loaded only here, not by every other command.
+      const { withServer } = await import("./kubeconfig-server.js");
+      process.stdout.write(withServer(text, flags.server));
     });
 }

@@ -1,49 +1,11 @@
 // `skiff token create|list|delete`: join tokens for `skiff agent` (like `kubeadm token`),
 // managed through the Kubernetes API with the admin kubeconfig the server wrote.
-import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
-import { caCertHash } from "../../api/auth/cluster-info.js";
-import { HttpClusterClient } from "../../api/client/http-client.js";
-import { readKubeconfig, type KubeconfigConnection } from "../../api/client/kubeconfig-read.js";
-import { CliError } from "../admin-client.js";
-import { printJson, printTable } from "../output.js";
-import { parseDuration } from "../units.js";
-import { readAdminKubeconfig } from "./kubeconfig.js";
 import { DEFAULT_DATA_DIR } from "./server.js";
-import { createJoinToken, deleteJoinToken, listJoinTokens, publishClusterInfo } from "./token-ops.js";
+import type { CreateFlags, TokenFlags } from "./token-actions.js";
 
-interface TokenFlags {
-  dataDir: string;
-  kubeconfig?: string;
-  json?: boolean;
-}
-
-interface CreateFlags extends TokenFlags {
-  ttl: string;
-  description?: string;
-  server?: string;
-  printJoinCommand?: boolean;
-}
-
-async function connection(flags: TokenFlags): Promise<KubeconfigConnection> {
-  let text: string;
-  if (flags.kubeconfig !== undefined && flags.kubeconfig !== "") {
-    try {
-      text = await readFile(flags.kubeconfig, "utf8");
-    } catch (err) {
-      throw new CliError(`cannot read --kubeconfig ${flags.kubeconfig}: ${(err as Error).message}`);
-    }
-  } else text = await readAdminKubeconfig(flags.dataDir);
-  try {
-    return readKubeconfig(text);
-  } catch (err) {
-    throw new CliError(`the kubeconfig is not usable: ${(err as Error).message}`);
-  }
-}
-
-function client(c: KubeconfigConnection): HttpClusterClient {
-  return new HttpClusterClient({ ...c, userAgent: "skiff-token", fieldManager: "skiff-token" });
-}
+// The Kubernetes API client is loaded only when a token command runs.
+const actions = () => import("./token-actions.js");
 
 function withApiOptions(command: Command): Command {
   return command
@@ -53,89 +15,6 @@ function withApiOptions(command: Command): Command {
         .default(DEFAULT_DATA_DIR),
     )
     .addOption(new Option("--kubeconfig <path>", "use this admin kubeconfig instead of the data dir's"));
-}
-
-function parseTtl(text: string): number {
-  if (text.trim() === "0") return 0;
-  try {
-    return parseDuration(text);
-  } catch (err) {
-    throw new CliError(`--ttl: ${(err as Error).message}, or 0 for a token that never expires`);
-  }
-}
-
-function isLoopback(server: string): boolean {
-  const host = new URL(server).hostname;
-  return host === "localhost" || host.startsWith("127.") || host === "[::1]";
-}
-
-function remaining(expiration: Date | undefined, now: Date): string {
-  if (expiration === undefined) return "<forever>";
-  const ms = expiration.getTime() - now.getTime();
-  if (ms <= 0) return "<expired>";
-  const hours = Math.floor(ms / 3_600_000);
-  return hours >= 1 ? `${hours}h` : `${Math.max(1, Math.floor(ms / 60_000))}m`;
-}
-
-async function create(flags: CreateFlags): Promise<void> {
-  const ttlMs = parseTtl(flags.ttl);
-  const c = await connection(flags);
-  if (c.caPem === undefined)
-    throw new CliError("the kubeconfig has no certificate-authority-data to publish");
-  const server = flags.server ?? c.server;
-  const api = client(c);
-  try {
-    await publishClusterInfo(api, { server, caPem: c.caPem });
-    const created = await createJoinToken(api, {
-      ttlMs,
-      ...(flags.description !== undefined && { description: flags.description }),
-    });
-    const join = `skiff agent --server ${server} --token ${created.token} --ca-cert-hash ${caCertHash(c.caPem)}`;
-    if (flags.printJoinCommand === true) {
-      process.stdout.write(`${join}\n`);
-      return;
-    }
-    process.stdout.write(`${created.token}\n`);
-    const until = created.expiration ? `valid until ${created.expiration.toISOString()}` : "never expires";
-    process.stderr.write(`join a node with this token (${until}):\n  ${join}\n`);
-    if (isLoopback(server)) {
-      process.stderr.write(
-        `note: ${server} is a loopback address; for agents on other machines pass --server with an address they reach\n`,
-      );
-    }
-  } finally {
-    api.close();
-  }
-}
-
-async function list(flags: TokenFlags): Promise<void> {
-  const api = client(await connection(flags));
-  try {
-    const tokens = await listJoinTokens(api);
-    if (flags.json === true) {
-      printJson(
-        tokens.map((t) => ({
-          id: t.id,
-          expiration: t.expiration?.toISOString() ?? null,
-          description: t.description ?? "",
-          authentication: t.authentication,
-        })),
-      );
-      return;
-    }
-    const now = new Date();
-    printTable(
-      ["ID", "TTL", "EXPIRES", "DESCRIPTION"],
-      tokens.map((t) => [
-        t.id,
-        remaining(t.expiration, now),
-        t.expiration?.toISOString() ?? "<never>",
-        t.description ?? "",
-      ]),
-    );
-  } finally {
-    api.close();
-  }
 }
 
 export function registerTokenCommands(program: Command): void {
@@ -179,25 +58,18 @@ Examples:
   skiff token list
   skiff token delete abcdef`,
     )
-    .action(create);
+    .action(async (flags: CreateFlags) => (await actions()).create(flags));
   withApiOptions(
     token
       .command("list")
       .alias("ls")
       .description("list join tokens")
       .option("--json", "print JSON instead of a table"),
-  ).action(list);
+  ).action(async (flags: TokenFlags) => (await actions()).list(flags));
   withApiOptions(
     token
       .command("delete <id>")
       .alias("rm")
       .description("delete (revoke) a join token, given by id or as the whole token"),
-  ).action(async (idOrToken: string, flags: TokenFlags) => {
-    const api = client(await connection(flags));
-    try {
-      process.stdout.write(`deleted join token ${await deleteJoinToken(api, idOrToken)}\n`);
-    } finally {
-      api.close();
-    }
-  });
+  ).action(async (idOrToken: string, flags: TokenFlags) => (await actions()).remove(idOrToken, flags));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { withServer } from "./kubeconfig.js";
+import { withServer } from "./kubeconfig-server.js";
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
