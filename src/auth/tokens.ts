@@ -4,9 +4,8 @@
 // Verification sits on the hot path of every request, so successful verifications are
 // remembered until their tokens expire.
 import { randomBytes } from "node:crypto";
-import { SignJWT, jwtVerify } from "jose";
-import type { JWTPayload } from "jose";
 import { ExpiringCache } from "./expiring-cache.js";
+import { signHs256, verifyHs256, type JwtClaims } from "./hs256-jwt.js";
 import type { ResourceAccess } from "./scope.js";
 
 export { formatScope, parseScope } from "./scope.js";
@@ -116,23 +115,26 @@ export class TokenService {
   }
 
   async #sign(
-    claims: JWTPayload,
+    claims: JwtClaims,
     options: { subject: string | undefined; audience?: string; ttlSeconds: number },
   ): Promise<string> {
     if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds <= 0) {
       throw new RangeError("ttlSeconds must be a positive integer");
     }
     const issuedAt = Math.floor(this.#now() / 1000);
-    const jwt = new SignJWT(claims)
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setIssuer(this.#issuer)
-      .setIssuedAt(issuedAt)
-      .setNotBefore(issuedAt)
-      .setExpirationTime(issuedAt + options.ttlSeconds)
-      .setJti(randomBytes(16).toString("base64url"));
-    if (options.subject !== undefined) jwt.setSubject(options.subject);
-    if (options.audience !== undefined) jwt.setAudience(options.audience);
-    return jwt.sign(this.#key);
+    return signHs256(
+      {
+        ...claims,
+        iss: this.#issuer,
+        iat: issuedAt,
+        nbf: issuedAt,
+        exp: issuedAt + options.ttlSeconds,
+        jti: randomBytes(16).toString("base64url"),
+        ...(options.subject !== undefined && { sub: options.subject }),
+        ...(options.audience !== undefined && { aud: options.audience }),
+      },
+      this.#key,
+    );
   }
 
   /** Signature, issuer and validity window, from the cache when this token passed before. */
@@ -141,16 +143,8 @@ export class TokenService {
     const now = this.#now();
     const cached = this.#verified.get(token, now);
     if (cached) return cached;
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, this.#key, {
-        algorithms: ["HS256"],
-        issuer: this.#issuer,
-        currentDate: new Date(now),
-      }));
-    } catch {
-      return undefined;
-    }
+    const payload = verifyHs256(token, this.#key, { issuer: this.#issuer, now: Math.floor(now / 1000) });
+    if (payload === undefined) return undefined;
     const claims = readClaims(payload);
     if (claims) this.#verified.set(token, claims, claims.expiresAt);
     return claims;
@@ -158,7 +152,7 @@ export class TokenService {
 }
 
 /** The claims Skiff relies on, checked for shape; undefined when any is missing or malformed. */
-function readClaims(payload: JWTPayload): Verified | undefined {
+function readClaims(payload: JwtClaims): Verified | undefined {
   const { typ, sub, aud, exp } = payload;
   if (typ !== TokenType.login && typ !== TokenType.access) return undefined;
   if (typeof exp !== "number" || (sub !== undefined && typeof sub !== "string")) return undefined;
