@@ -12,8 +12,13 @@ import { listObjects, listReadError, listStart } from "./list.js";
 import { defApiVersion, fromStored } from "./object-util.js";
 import type { ListOptions } from "./options.js";
 
-/** Stored objects read per store call while streaming. */
-const STREAM_PAGE = 500;
+/**
+ * Stored objects read per store call while streaming. Small enough that a page's stored values
+ * (native Buffers) die young: pages of 500 outlived two scavenges while they were written out,
+ * went to the old generation and, with them, 8 MB of malloc'd values per 5,000-pod list stayed
+ * held until the next full collection (the server's RSS grew 15–40 MiB over five lists).
+ */
+export const STREAM_PAGE = 100;
 
 /** A list whose items are made as they are iterated (once). */
 export interface LazyList {

@@ -7,6 +7,7 @@ import type { KubeObject, WatchEvent } from "../types.js";
 import type { ResourceDef, Store } from "./deps.js";
 import { isStoreError } from "./deps.js";
 import { objectFilter, type ObjectFilter } from "./filter.js";
+import { STREAM_PAGE } from "./list-stream.js";
 import { resourcePrefix, scopePrefix } from "./keys.js";
 import { defApiVersion, fromStored } from "./object-util.js";
 import type { WatchOptions } from "./options.js";
@@ -22,7 +23,8 @@ import { WatchStream } from "./watch-stream.js";
 
 /** Live events a watcher may have queued before it is considered too slow and closed. */
 const WATCHER_CAPACITY = 10_000;
-const INITIAL_PAGE = 500;
+/** As lists stream (list-stream.ts): pages small enough to die in the young generation. */
+const INITIAL_PAGE = STREAM_PAGE;
 
 /** The watch caches of a registry, one per storage prefix. */
 export class WatchCaches {
