@@ -1,6 +1,7 @@
 // What every registry operation is given: the store, the catalog, the clock, patch functions.
 import type { Logger } from "pino";
 import type { AdmissionOptions } from "./admission.js";
+import type { NamespaceState } from "./namespace-gate.js";
 import type { UserInfo } from "./options.js";
 import type { PatchOps, ResourceCatalog, Store } from "./deps.js";
 
@@ -15,4 +16,6 @@ export interface RegistryContext {
   readonly systemUser: UserInfo;
   /** Mutating admission (default tolerations of pods). */
   readonly admission: AdmissionOptions;
+  /** A namespace's state when known without a store read (namespace-gate.ts); else undefined. */
+  readonly namespaceState?: (name: string) => NamespaceState | undefined;
 }

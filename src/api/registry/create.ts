@@ -9,6 +9,7 @@ import { namespaceKey, objectKey } from "./keys.js";
 import { clone, encodeStored, fromStored, rfc3339 } from "./object-util.js";
 import type { WriteOptions } from "./options.js";
 import { admit } from "./admission.js";
+import { namespaceStateOf, type NamespaceState } from "./namespace-gate.js";
 import { storeErrorToApi } from "./store-errors.js";
 import {
   checkUnknownFields,
@@ -30,17 +31,18 @@ export function randomSuffix(n = 5): string {
 
 /** Namespaced writes need the namespace to exist and not be terminating. */
 export async function checkNamespaceWritable(ctx: RegistryContext, namespace: string): Promise<void> {
+  if (!(ctx.namespaceState?.(namespace) ?? (await readNamespaceState(ctx, namespace))).terminating) return;
+  throw new ApiError(
+    "Forbidden",
+    `unable to create new content in namespace ${namespace} because it is being terminated`,
+    { name: namespace, kind: "namespaces" },
+  );
+}
+
+async function readNamespaceState(ctx: RegistryContext, namespace: string): Promise<NamespaceState> {
   const stored = await ctx.store.get(namespaceKey(namespace));
   if (!stored) throw notFound("", "namespaces", namespace);
-  const ns = JSON.parse(stored.value.toString("utf8")) as KubeObject;
-  const phase = (ns.status as { phase?: string } | undefined)?.phase;
-  if (ns.metadata.deletionTimestamp !== undefined || phase === "Terminating") {
-    throw new ApiError(
-      "Forbidden",
-      `unable to create new content in namespace ${namespace} because it is being terminated`,
-      { name: namespace, kind: "namespaces" },
-    );
-  }
+  return namespaceStateOf(stored.value);
 }
 
 /** Resolves the object's namespace against the request's (namespaced kinds) or drops it. */

@@ -14,6 +14,7 @@ import { objectKey } from "./keys.js";
 import { listObjects } from "./list.js";
 import { listLazily, type LazyList } from "./list-stream.js";
 import { NamespaceFinalizer } from "./namespace.js";
+import { NamespaceGate } from "./namespace-gate.js";
 import { fromStored } from "./object-util.js";
 import type {
   DeleteOptions,
@@ -53,10 +54,15 @@ export class ApiRegistry {
   readonly #caches: WatchCaches;
   readonly #gc: GarbageCollector;
   readonly #namespaces: NamespaceFinalizer;
+  readonly #namespaceGate: NamespaceGate;
 
   constructor(o: ApiRegistryOptions) {
+    const gate = new NamespaceGate({ store: o.store, logger: o.logger });
+    this.#namespaceGate = gate;
     this.#ctx = {
-      store: o.store,
+      // Namespace writes go through the gate's tracking, so that it never answers from before them.
+      store: gate.tracking(o.store),
+      namespaceState: (name) => gate.lookup(name),
       catalog: o.catalog,
       clock: o.clock ?? (() => new Date()),
       logger: o.logger,
@@ -220,6 +226,7 @@ export class ApiRegistry {
   }
 
   async close(): Promise<void> {
+    this.#namespaceGate.stop();
     await Promise.all([this.#gc.stop(), this.#namespaces.stop()]);
     this.#caches.close();
   }
