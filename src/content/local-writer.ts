@@ -11,6 +11,7 @@ import {
   DigestMismatchError,
   IngestNotFoundError,
   SizeMismatchError,
+  type AppendHooks,
   type ContentInfo,
   type ContentWriter,
 } from "./store.js";
@@ -54,7 +55,7 @@ export class LocalWriter implements ContentWriter {
     return this.#offset;
   }
 
-  append(data: Readable): Promise<number> {
+  append(data: Readable, options: AppendHooks = {}): Promise<number> {
     return this.#exclusive(async () => {
       const hash = await this.#runningHash();
       const before = this.#offset;
@@ -62,7 +63,10 @@ export class LocalWriter implements ContentWriter {
       let failure: { error: unknown } | undefined;
       try {
         appended = await appendStream(this.#data, data, {
-          onChunk: (chunk) => hash.update(chunk),
+          onChunk: (chunk) => {
+            options.onChunk?.(chunk); // first: a chunk it refuses is neither hashed nor written
+            hash.update(chunk);
+          },
           batchBytes: STREAM_CHUNK_BYTES,
           pool: streamBuffers,
           syncEveryBytes: WRITEBACK_EVERY_BYTES,

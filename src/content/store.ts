@@ -49,8 +49,16 @@ export interface ContentWriter {
   /** Bytes received so far. */
   offset(): number;
   /** Appends a stream; resolves with the new offset. On a stream error the bytes that arrived stay. */
-  append(data: Readable): Promise<number>;
+  append(data: Readable, options?: AppendHooks): Promise<number>;
   commit(expected: Digest, expectedSize?: number): Promise<ContentInfo>;
+}
+
+export interface AppendHooks {
+  /**
+   * Sees each chunk before it is stored (e.g. to enforce a size limit without another stream
+   * stage). Throwing ends the append with that error; the chunks before it stay.
+   */
+  onChunk?(chunk: Buffer): void;
 }
 
 /** The ingest side. `ref` is an opaque id chosen by the caller (an upload UUID). */

@@ -3,7 +3,7 @@
 // in a repository when it is committed and linked, under a per-digest lock shared with the
 // garbage collector so a collection never removes bytes that a push has just linked.
 import { randomUUID } from "node:crypto";
-import { Transform, pipeline, type Readable, type Writable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { KeyedMutex } from "../content/keyed-mutex.js";
 import { noteServedBytes, noteStreamedBytes } from "../content/memory-pressure.js";
 import {
@@ -126,7 +126,7 @@ export class BlobService {
       throw this.#tooLarge();
     }
     const writer = await this.#o.content.writer(id);
-    const offset = await writer.append(this.#bounded(body, state.offset));
+    const offset = await writer.append(body, { onChunk: this.#bounded(state.offset) });
     return { upload: state.upload, offset };
   }
 
@@ -198,20 +198,15 @@ export class BlobService {
     );
   }
 
-  // Passes the body through, failing it once the upload would exceed the size limit.
-  #bounded(body: Readable, offset: number): Readable {
+  // Counts the body's chunks (a direct check: a Transform stage per upload cost a stream hop
+  // per chunk), failing the append once the upload would exceed the size limit.
+  #bounded(offset: number): (chunk: Buffer) => void {
     const max = this.#o.maxBlobSize;
-    const tooLarge = () => this.#tooLarge();
     let seen = offset;
-    const limiter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        seen += chunk.length;
-        noteStreamedBytes(chunk.length);
-        if (seen > max) callback(tooLarge());
-        else callback(null, chunk);
-      },
-    });
-    pipeline(body, limiter, () => {});
-    return limiter;
+    return (chunk) => {
+      seen += chunk.length;
+      noteStreamedBytes(chunk.length);
+      if (seen > max) throw this.#tooLarge();
+    };
   }
 }
