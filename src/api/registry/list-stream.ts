@@ -45,6 +45,7 @@ export async function listLazily(
     try {
       return await ctx.store.list(prefix, {
         limit: STREAM_PAGE,
+        count: false,
         ...(startAfter !== undefined && { startAfter }),
         ...(revision !== undefined && { revision }),
       });

@@ -203,6 +203,7 @@ async function sendInitial(
   for (;;) {
     const page = await store.list(scope, {
       limit: INITIAL_PAGE,
+      count: false,
       ...(startAfter !== undefined && { startAfter }),
       ...(revision !== undefined && { revision }),
     });

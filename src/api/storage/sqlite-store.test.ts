@@ -39,6 +39,25 @@ describe("SqliteStore", () => {
     }
   });
 
+  it("pages the same without counting the rest when asked not to (count: false)", async () => {
+    const dir = await tempDir();
+    const store = SqliteStore.open(dir, { compactEveryMs: 0 });
+    try {
+      for (const k of ["a", "b", "c", "d"]) await store.create(`/k/${k}`, Buffer.from(k));
+      const { revision } = await store.list("/k/", { limit: 1 });
+      await store.create("/k/e", Buffer.from("e")); // pages after it read at the older revision
+      for (const opts of [{ limit: 2 }, { limit: 2, startAfter: "/k/a", revision }]) {
+        const counted = await store.list("/k/", opts);
+        const uncounted = await store.list("/k/", { ...opts, count: false });
+        expect(uncounted).toEqual({ ...counted, remaining: 0 });
+        expect(counted.remaining).toBeGreaterThan(0);
+      }
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps young history whatever its length", async () => {
     const dir = await tempDir();
     let now = 1_000_000;

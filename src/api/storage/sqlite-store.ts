@@ -209,16 +209,21 @@ export class SqliteStore implements Store {
         const rows = this.#q.listAt.all({ lo, hi, after, rev, limit: fetch });
         const page = limit > 0 ? rows.slice(0, limit) : rows;
         const more = rows.length > page.length;
-        const remaining = more
-          ? this.#q.listAt.all({ lo, hi, after: page[page.length - 1]?.key ?? after, rev, limit: -1 }).length
-          : 0;
+        const remaining =
+          more && opts.count !== false
+            ? this.#q.listAt.all({ lo, hi, after: page[page.length - 1]?.key ?? after, rev, limit: -1 })
+                .length
+            : 0;
         return { items: page.map(toStored), revision: rev, more, remaining };
       })();
     }
     const rows = this.#q.listNow.all(lo, hi, after, fetch);
     const page = limit > 0 ? rows.slice(0, limit) : rows;
     const more = rows.length > page.length;
-    const remaining = more ? (this.#q.countNow.get(lo, hi, page[page.length - 1]?.key ?? after)?.n ?? 0) : 0;
+    const remaining =
+      more && opts.count !== false
+        ? (this.#q.countNow.get(lo, hi, page[page.length - 1]?.key ?? after)?.n ?? 0)
+        : 0;
     return { items: page.map(toStored), revision: this.#revision, more, remaining };
   }
 

@@ -30,6 +30,11 @@ export interface ListOptions {
   startAfter?: string;
   /** Read as of this older revision; CompactedError when it is no longer kept. */
   revision?: number;
+  /**
+   * false: `remaining` need not be counted (SQLite answers 0). A reader paging through every key needs
+   * no count, and on SQLite counting the rest of the range reads it all, once per page.
+   */
+  count?: boolean;
 }
 
 export interface ListResult {
@@ -38,7 +43,7 @@ export interface ListResult {
   revision: number;
   /** Whether keys remain after the last item. */
   more: boolean;
-  /** How many keys remain after the last item. */
+  /** How many keys remain after the last item (0 when not counted). */
   remaining: number;
 }
 
