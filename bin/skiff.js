@@ -1,4 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --expose-gc
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2 --expose-gc
+// MALLOC_ARENA_MAX=2: glibc otherwise gives each thread that allocates (V8's compiler and GC
+// helpers, libuv's pool) its own arena, whose freed memory stays resident; two arenas kept
+// the registry's peak ~1-1.5 MiB lower under load (almost all allocation is on the main thread).
 // --max-semi-space-size: V8's young generation otherwise grows to 16 MiB per semi-space
 // under request load; a small one keeps the server's resident memory low at little cost.
 // --expose-gc: lets streaming code ask for a minor collection (src/content/memory-pressure.ts).
