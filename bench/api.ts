@@ -56,6 +56,8 @@ const RATE = Number(args.rate);
 const PODS = Number(args.pods);
 const WATCHERS = Number(args.watchers);
 const WARMUP = Number(args.warmup);
+/** How long the server is left quiet after the lists before its memory is read again. */
+const SETTLE_MS = 5000;
 /** etcd's floor numbers its warm-up keys from here (the timed ones from 0). */
 const WARM_KEYS = 1_000_000;
 
@@ -152,6 +154,10 @@ async function measure(backend: "sqlite" | "etcd"): Promise<BackendResult> {
       listItems = (JSON.parse(r.body) as { items: unknown[] }).items.length;
     }
     const rss = await rssMiB(api.server.pid);
+    // Right after the lists the heap still holds their garbage until the next full collection;
+    // what a server holding the pods keeps is read once it has been quiet for a few seconds.
+    await sleep(SETTLE_MS);
+    const settledRss = await rssMiB(api.server.pid);
 
     log(`${backend}: ${WATCHERS} watchers`);
     const sent = new Map<string, number>();
@@ -196,6 +202,7 @@ async function measure(backend: "sqlite" | "etcd"): Promise<BackendResult> {
       eventMs,
       watchersConnected: connected,
       rssMiB: rss,
+      settledRssMiB: settledRss,
       ...(etcd && { etcdRssMiB: await rssMiB(etcd.pid) }),
     };
   } finally {
