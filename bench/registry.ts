@@ -3,6 +3,7 @@
 //   npx tsx bench/registry.ts [--size-mb 200] [--layers 8] [--runs 5] [--only skiff|distribution]
 //                             [--hey-n 20000] [--hey-c 32] [--curl-concurrency 4] [--keep-work-dir]
 //                             [--skiff-log-level warn] [--skiff-node-args="--max-semi-space-size=2 ..."]
+//                             [--steps skopeoPush,skopeoPull,curlPush,curlPull]
 // (--skiff-node-args needs the = form: its value starts with a dash.)
 // Skiff runs at --log-level warn by default, like distribution (warn, access log off): neither
 // logs each request. Pass --skiff-log-level info to include Skiff's request logging.
@@ -27,6 +28,7 @@ import {
   type BenchImage,
   type ManifestLoad,
   type StepContext,
+  type TransferStep,
 } from "./lib/registry-steps.js";
 import { MiB } from "./lib/stats.js";
 import {
@@ -49,6 +51,7 @@ const { values: args } = parseArgs({
     "keep-work-dir": { type: "boolean", default: false },
     "skiff-node-args": { type: "string", default: "" },
     "skiff-log-level": { type: "string", default: "warn" },
+    steps: { type: "string", default: TRANSFER_STEPS.join(",") },
   },
 });
 const sizeMiB = Number(args["size-mb"]);
@@ -62,6 +65,21 @@ if (only !== undefined && !TARGET_NAMES.includes(only)) {
 const names: TargetName[] = only ? [only] : [...TARGET_NAMES];
 const skiffNodeArgs = (args["skiff-node-args"] ?? "").split(" ").filter(Boolean);
 const skiffLogLevel = args["skiff-log-level"];
+// A subset of the transfer steps, to look at one in isolation (a pull needs its push).
+const steps = (args.steps ?? "").split(",").filter(Boolean) as TransferStep[];
+for (const step of steps) {
+  if (!TRANSFER_STEPS.includes(step))
+    throw new Error(`--steps: ${step} is not one of ${TRANSFER_STEPS.join(", ")}`);
+}
+// The manifest GETs read the image of the first skopeo push.
+if (!steps.includes("skopeoPush"))
+  throw new Error("--steps must include skopeoPush (the manifest GETs read its image)");
+for (const [pull, push] of [
+  ["skopeoPull", "skopeoPush"],
+  ["curlPull", "curlPush"],
+] as const) {
+  if (steps.includes(pull) && !steps.includes(push)) throw new Error(`--steps: ${pull} needs ${push}`);
+}
 
 const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
@@ -107,7 +125,7 @@ try {
   }
 
   const rates = new Map<string, number[]>();
-  for (const step of TRANSFER_STEPS) {
+  for (const step of TRANSFER_STEPS.filter((s) => steps.includes(s))) {
     for (let i = 0; i < runs; i++) {
       const order = i % 2 === 0 ? targets : [...targets].reverse();
       for (const target of order) {
