@@ -149,6 +149,8 @@ export function createRegistryApp(
       const method = request.method ?? "GET";
       metrics.requests.inc({ route: exchange.routeName, method, code: response.statusCode });
       metrics.duration.observe({ route: exchange.routeName, method }, seconds);
+      // Above info (e.g. --log-level warn) the log object is not even built.
+      if (!logger.isLevelEnabled("info")) return;
       logger.info(
         {
           method,
