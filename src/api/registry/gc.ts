@@ -76,7 +76,10 @@ export class GarbageCollector {
     while (!signal.aborted) {
       try {
         const from = await this.#ctx.store.currentRevision();
-        for await (const ev of this.#ctx.store.watch("/registry/", from, signal)) {
+        // Only the kind of change and the new value matter here: no previous values (on etcd
+        // each would be read from its database and sent with every event).
+        const events = this.#ctx.store.watch("/registry/", from, signal, { prevValues: false });
+        for await (const ev of events) {
           if (ev.type === "delete" || ev.value.includes(marker)) this.#loop.poke();
         }
       } catch (err) {

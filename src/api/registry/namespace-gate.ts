@@ -65,7 +65,7 @@ export class NamespaceGate {
       create: (key, value) => wrote(key, store.create(key, value)),
       update: (key, value, rev) => wrote(key, store.update(key, value, rev)),
       delete: (key, rev) => wrote(key, store.delete(key, rev)),
-      watch: (prefix, after, signal) => store.watch(prefix, after, signal),
+      watch: (prefix, after, signal, opts) => store.watch(prefix, after, signal, opts),
       close: () => store.close(),
     };
   }
@@ -86,7 +86,8 @@ export class NamespaceGate {
         this.#synced = false;
         await this.#list();
         this.#synced = true;
-        for await (const ev of this.#store.watch(PREFIX, this.#applied, signal)) {
+        const events = this.#store.watch(PREFIX, this.#applied, signal, { prevValues: false });
+        for await (const ev of events) {
           // A relist may have read past this event already.
           if (ev.modRevision <= this.#applied) continue;
           const name = ev.key.slice(PREFIX.length);

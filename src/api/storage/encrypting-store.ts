@@ -7,7 +7,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { link, open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { fsyncPath, isNotFound } from "../../content/fs-util.js";
-import type { ListOptions, ListResult, Store, StoreEvent, StoredObject } from "./store.js";
+import type { ListOptions, ListResult, Store, StoreEvent, StoredObject, WatchStoreOptions } from "./store.js";
 
 const PREFIX = Buffer.from("k8s:enc:aesgcm:v1:key1:");
 const NONCE_BYTES = 12;
@@ -99,8 +99,13 @@ export class EncryptingStore implements Store {
     return err;
   }
 
-  async *watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
-    for await (const ev of this.#inner.watch(prefix, afterRevision, signal)) {
+  async *watch(
+    prefix: string,
+    afterRevision: number,
+    signal: AbortSignal,
+    opts?: WatchStoreOptions,
+  ): AsyncIterable<StoreEvent> {
+    for await (const ev of this.#inner.watch(prefix, afterRevision, signal, opts)) {
       if (ev.type === "delete") {
         yield { ...ev, prevValue: this.#open(ev.key, ev.prevValue) };
       } else {

@@ -12,6 +12,7 @@ import {
   type Store,
   type StoreEvent,
   type StoredObject,
+  type WatchStoreOptions,
 } from "./store.js";
 
 export interface EtcdStoreOptions {
@@ -144,7 +145,12 @@ export class EtcdStore implements Store {
     return current ? new RevisionMismatchError(key, this.#stored(current)) : new KeyNotFoundError(key);
   }
 
-  watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
+  watch(
+    prefix: string,
+    afterRevision: number,
+    signal: AbortSignal,
+    opts: WatchStoreOptions = {},
+  ): AsyncIterable<StoreEvent> {
     const queue = new EventQueue<StoreEvent>({
       limit: this.#queueLimit,
       overflow: () => new CompactedError(afterRevision, afterRevision),
@@ -160,10 +166,9 @@ export class EtcdStore implements Store {
       signal.removeEventListener("abort", onAbort);
       stop.abort();
     });
-    void this.#client
-      .watch()
-      .prefix(this.#prefix + prefix)
-      .withPreviousKV()
+    const builder = this.#client.watch().prefix(this.#prefix + prefix);
+    if (opts.prevValues !== false) builder.withPreviousKV();
+    void builder
       .startRevision(String(afterRevision + 1))
       .create()
       .then(

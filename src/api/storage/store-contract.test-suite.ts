@@ -163,6 +163,22 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       expect(got.every((e) => e.key.startsWith("/r/w/"))).toBe(true);
     });
 
+    it("watches without previous values when asked (prevValues: false), the rest alike", async () => {
+      const from = await store.currentRevision();
+      const a = await store.create("/r/p/a", b("1"));
+      await store.update("/r/p/a", b("2"), a.modRevision);
+      await store.delete("/r/p/a");
+      const ac = new AbortController();
+      const got = await collect(store.watch("/r/p/", from, ac.signal, { prevValues: false }), 3);
+      ac.abort();
+      expect(got.map((e) => [e.type, e.key, e.type === "put" ? text(e.value) : ""])).toEqual([
+        ["put", "/r/p/a", "1"],
+        ["put", "/r/p/a", "2"],
+        ["delete", "/r/p/a", ""],
+      ]);
+      expect(got.map((e) => e.modRevision)).toEqual([a.modRevision, a.modRevision + 1, a.modRevision + 2]);
+    });
+
     it("ends a watch when its signal aborts", async () => {
       const ac = new AbortController();
       const events = store.watch("/r/", await store.currentRevision(), ac.signal);

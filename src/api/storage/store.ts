@@ -37,6 +37,14 @@ export interface ListOptions {
   count?: boolean;
 }
 
+export interface WatchStoreOptions {
+  /**
+   * false: the events need not carry the values before the change (a put may come without
+   * `prevValue`, a delete with an empty one). etcd then neither reads them nor sends them.
+   */
+  prevValues?: boolean;
+}
+
 export interface ListResult {
   items: StoredObject[];
   /** The revision the list was read at. */
@@ -65,7 +73,12 @@ export interface Store {
    * when `afterRevision` is older than the kept history; a watcher that falls too far behind
    * the writers is ended the same way, so that it re-lists.
    */
-  watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent>;
+  watch(
+    prefix: string,
+    afterRevision: number,
+    signal: AbortSignal,
+    opts?: WatchStoreOptions,
+  ): AsyncIterable<StoreEvent>;
   /** Ends every watch and releases the backend. */
   close(): Promise<void>;
 }
