@@ -352,6 +352,18 @@ spec:
     expect((await pods("app=web")).filter(isReady).length).toBeGreaterThanOrEqual(2);
 
     await cluster.kubectlOk(["rollout", "undo", "deployment/web"]);
+    // As in Kubernetes, the ProgressDeadlineExceeded condition stays until a sync sees progress;
+    // the first sync after the undo may not (the restored ReplicaSet has as many pods as the bad
+    // one had), and `rollout status` fails on the stale condition. Wait for progress first.
+    await eventually(
+      async () => {
+        const d = await cluster.getJson(["deployment", "web"]);
+        const conditions = (d.status?.conditions ?? []) as { type: string; reason?: string }[];
+        const reason = conditions.find((c) => c.type === "Progressing")?.reason;
+        return reason !== "ProgressDeadlineExceeded" ? true : undefined;
+      },
+      { timeoutMs: 90_000, what: "progress after the undo" },
+    );
     await cluster.kubectlOk(["rollout", "status", "deployment/web", "--timeout=90s"], { timeoutMs: 100_000 });
     const back = await readyPods("app=web", 3);
     expect(back.every((p) => p.status?.containerStatuses?.[0]?.image === cluster.webImageV2)).toBe(true);
