@@ -4,6 +4,7 @@ import { Option, type Command } from "commander";
 import { parseJoinToken } from "../../api/auth/join-token.js";
 import { LOG_LEVELS, type LogLevel } from "../../server/logger.js";
 import { CliError } from "../admin-client.js";
+import { parseApiServerUrl } from "../api-server-url.js";
 import { insecureRegistryOption } from "../insecure-registry-option.js";
 import { nodeLeaseDurationOption } from "../node-lease-option.js";
 import { parseDuration } from "../units.js";
@@ -38,19 +39,6 @@ function parsePort(value: string): number {
     throw new CliError(`--stream-port: expected a port number (1-65535), got ${JSON.stringify(value)}`);
   }
   return port;
-}
-
-function checkServer(server: string): string {
-  let url: URL;
-  try {
-    url = new URL(server);
-  } catch {
-    throw new CliError(
-      `--server: expected a URL such as https://10.0.0.5:6443, got ${JSON.stringify(server)}`,
-    );
-  }
-  if (url.protocol !== "https:") throw new CliError("--server: the Kubernetes API is served over https://");
-  return url.origin;
 }
 
 export function registerAgentCommand(program: Command): void {
@@ -180,7 +168,7 @@ Examples (on the server: skiff token create --server https://10.0.0.5:6443):
       // The agent (API client, engine) is loaded only when this command runs.
       const { runAgent } = await import("./agent-run.js");
       await runAgent({
-        server: checkServer(flags.server),
+        server: parseApiServerUrl(flags.server).origin,
         token: flags.token.trim(),
         ...(flags.caFile !== undefined && { caFile: flags.caFile }),
         ...(flags.caCertHash !== undefined && { caCertHash: flags.caCertHash }),
