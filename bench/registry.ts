@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { writeImageLayout } from "../test/support/oci-layout.js";
 import { requireTool, run } from "../test/support/tools.js";
 import { ProcessSampler } from "./lib/proc-sampler.js";
-import { compare, notes, renderTable, type TargetResult } from "./lib/registry-report.js";
+import { compare, notes, renderTable, type TargetResult, type TransferRuns } from "./lib/registry-report.js";
 import {
   TRANSFER_STEPS,
   describeHey,
@@ -28,6 +28,7 @@ import {
   type BenchImage,
   type ManifestLoad,
   type StepContext,
+  type TransferResult,
   type TransferStep,
 } from "./lib/registry-steps.js";
 import { MiB } from "./lib/stats.js";
@@ -124,17 +125,19 @@ try {
     log(`[${name}] warmed up (peak RSS so far ${(sampler.peakSoFar / MiB).toFixed(1)} MiB)`);
   }
 
-  const rates = new Map<string, number[]>();
+  const transfers = new Map<string, TransferResult[]>();
   for (const step of TRANSFER_STEPS.filter((s) => steps.includes(s))) {
     for (let i = 0; i < runs; i++) {
       const order = i % 2 === 0 ? targets : [...targets].reverse();
       for (const target of order) {
-        const rate = await transfer(step, target, i, ctx);
+        const result = await transfer(step, target, i, ctx);
         const key = `${target.name}/${step}`;
-        rates.set(key, [...(rates.get(key) ?? []), rate]);
+        transfers.set(key, [...(transfers.get(key) ?? []), result]);
         const peak = (samplers.get(target.name) as ProcessSampler).peakSoFar / MiB;
         log(
-          `[${target.name}] ${step} run ${i + 1}: ${rate.toFixed(1)} MiB/s (peak RSS so far ${peak.toFixed(1)} MiB)`,
+          `[${target.name}] ${step} run ${i + 1}: ${result.mibPerSec.toFixed(1)} MiB/s, ` +
+            `CPU s client ${result.clientCpuSeconds.toFixed(2)} server ${result.serverCpuSeconds.toFixed(2)} ` +
+            `(peak RSS so far ${peak.toFixed(1)} MiB)`,
         );
       }
     }
@@ -156,13 +159,10 @@ try {
   for (const target of targets) {
     const usage = (samplers.get(target.name) as ProcessSampler).stop();
     const load = loads.get(target.name) as ManifestLoad;
-    const get = (step: string): number[] => rates.get(`${target.name}/${step}`) ?? [];
+    const get = (step: TransferStep): TransferResult[] => transfers.get(`${target.name}/${step}`) ?? [];
     results[target.name] = {
       name: target.name,
-      skopeoPush: get("skopeoPush"),
-      skopeoPull: get("skopeoPull"),
-      curlPush: get("curlPush"),
-      curlPull: get("curlPull"),
+      transfers: Object.fromEntries(TRANSFER_STEPS.map((step) => [step, get(step)])) as TransferRuns,
       ...load,
       usage,
     };

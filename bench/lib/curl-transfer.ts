@@ -1,5 +1,7 @@
 // Pushes and pulls an image blob by blob with curl (monolithic uploads, plain GETs), to
-// measure what a registry serves when the client is not the bottleneck.
+// measure what a registry serves when the client is not the bottleneck. One curl process runs
+// all blob transfers of a step (`--parallel`, connections reused): a process per blob would
+// add the same fork and start-up time (tens of ms on this VM) to both registries' figures.
 import { readFile } from "node:fs/promises";
 import { blobPath, type Descriptor, type ImageLayout } from "../../test/support/oci-layout.js";
 import { runOk } from "../../test/support/tools.js";
@@ -12,9 +14,9 @@ export interface Endpoint {
 }
 
 /**
- * Uploads every blob of `image` (read from the layout at `layoutDir`) into `repo`, each with
- * POST /blobs/uploads/ then one PUT of the whole blob (`?digest=`), `concurrency` at a time,
- * then PUTs the manifest under `tag`. Resolves when the manifest is accepted.
+ * Uploads every blob of `image` (read from the layout at `layoutDir`) into `repo`: a POST
+ * /blobs/uploads/ each, then one PUT of each whole blob (`?digest=`), `concurrency` at a time,
+ * then the manifest under `tag`. Resolves when the manifest is accepted.
  */
 export async function curlPush(
   endpoint: Endpoint,
@@ -22,27 +24,18 @@ export async function curlPush(
   opts: { layoutDir: string; repo: string; tag: string; concurrency: number },
 ): Promise<void> {
   const blobs = [...image.layers, image.config];
-  await eachLimit(blobs, opts.concurrency, async (blob) => {
-    const location = await startUpload(endpoint, opts.repo);
-    const target = new URL(location, endpoint.url);
+  const locations = await Promise.all(blobs.map(() => startUpload(endpoint, opts.repo)));
+  const transfers = blobs.map((blob, i) => {
+    const target = new URL(locations[i] as string, endpoint.url);
     target.searchParams.set("digest", blob.digest);
-    const code = await curl(endpoint, [
-      "-X",
-      "PUT",
-      "-T",
-      blobPath(opts.layoutDir, blob.digest),
-      "-H",
-      "Content-Type: application/octet-stream",
-      "-H",
-      "Expect:",
-      "-w",
-      "%{http_code}",
-      "-o",
-      "/dev/null",
-      target.toString(),
-    ]);
-    if (code !== "201") throw new Error(`PUT blob ${blob.digest} to ${opts.repo}: HTTP ${code}`);
+    return { url: target.toString(), upload: blobPath(opts.layoutDir, blob.digest), expect: "201" };
   });
+  await curlParallel(endpoint, transfers, opts.concurrency, [
+    "-H",
+    "Content-Type: application/octet-stream",
+    "-H",
+    "Expect:",
+  ]);
   const manifest = await readFile(blobPath(opts.layoutDir, image.manifestDigest));
   const res = await fetch(`${endpoint.url}/v2/${opts.repo}/manifests/${opts.tag}`, {
     method: "PUT",
@@ -60,17 +53,69 @@ export async function curlPull(
   opts: { repo: string; concurrency: number },
 ): Promise<void> {
   const blobs: Descriptor[] = [...image.layers, image.config];
-  await eachLimit(blobs, opts.concurrency, async (blob) => {
-    const out = await curl(endpoint, [
-      "-L",
+  const transfers = blobs.map((blob) => ({
+    url: `${endpoint.url}/v2/${opts.repo}/blobs/${blob.digest}`,
+    expect: `200 ${blob.size}`,
+  }));
+  await curlParallel(endpoint, transfers, opts.concurrency, ["-L"]);
+}
+
+interface Transfer {
+  url: string;
+  /** A file to PUT; a GET into /dev/null without it. */
+  upload?: string;
+  /** What curl must report for this transfer: "<status>" for uploads, "<status> <bytes>" for GETs. */
+  expect: string;
+}
+
+/** Runs all `transfers` in one curl process, `concurrency` at a time; throws on any unexpected result. */
+async function curlParallel(
+  endpoint: Endpoint,
+  transfers: Transfer[],
+  concurrency: number,
+  args: string[],
+): Promise<void> {
+  // curl's config syntax: each url takes the upload-file/output given before the next url.
+  const quote = (v: string): string => JSON.stringify(v);
+  const config = transfers
+    .map((t) =>
+      t.upload === undefined
+        ? `url = ${quote(t.url)}\noutput = "/dev/null"\n`
+        : `upload-file = ${quote(t.upload)}\nurl = ${quote(t.url)}\noutput = "/dev/null"\n`,
+    )
+    .join("");
+  const auth = endpoint.basicAuth === undefined ? [] : ["-u", endpoint.basicAuth];
+  const { stdout } = await runOk(
+    "curl",
+    [
+      "-sS",
+      ...auth,
+      ...args,
+      "--parallel",
+      "--parallel-max",
+      String(Math.max(1, concurrency)),
       "-w",
-      "%{http_code} %{size_download}",
-      "-o",
-      "/dev/null",
-      `${endpoint.url}/v2/${opts.repo}/blobs/${blob.digest}`,
-    ]);
-    if (out !== `200 ${blob.size}`) throw new Error(`GET blob ${blob.digest}: ${out}, want 200 ${blob.size}`);
-  });
+      "%{url} %{http_code} %{size_download}\n",
+      "-K",
+      "-",
+    ],
+    { input: config, timeoutMs: 600_000 },
+  );
+  const results = new Map(
+    stdout
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const [url = "", ...rest] = line.split(" ");
+        return [url, rest] as const;
+      }),
+  );
+  for (const t of transfers) {
+    const [code = "", size = ""] = results.get(t.url) ?? [];
+    const got = t.upload === undefined ? `${code} ${size}` : code;
+    const method = t.upload === undefined ? "GET" : "PUT";
+    if (got !== t.expect) throw new Error(`${method} ${t.url}: ${got || "no result"}, want ${t.expect}`);
+  }
 }
 
 export function authHeader(endpoint: Endpoint): Record<string, string> {
@@ -89,22 +134,4 @@ async function startUpload(endpoint: Endpoint, repo: string): Promise<string> {
     throw new Error(`POST /v2/${repo}/blobs/uploads/: HTTP ${res.status}, location ${location}`);
   }
   return location;
-}
-
-async function curl(endpoint: Endpoint, args: string[]): Promise<string> {
-  const auth = endpoint.basicAuth === undefined ? [] : ["-u", endpoint.basicAuth];
-  const { stdout } = await runOk("curl", ["-sS", ...auth, ...args], { timeoutMs: 600_000 });
-  return stdout.trim();
-}
-
-async function eachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) await fn(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }

@@ -79,8 +79,29 @@ function statusField(pid: number, field: string): number | undefined {
   return match ? Number(match[1]) * 1024 : undefined;
 }
 
+/** User + system CPU seconds `pid` has used so far, or undefined when it is gone. */
+export function cpuSecondsOf(pid: number): number | undefined {
+  const ticks = cpuTicks(pid);
+  return ticks === undefined ? undefined : ticks / USER_HZ;
+}
+
+/**
+ * User + system CPU seconds of this process's children that have exited and been waited for
+ * (cutime + cstime): the difference around a step is what the programs it ran (skopeo, curl) used.
+ */
+export function exitedChildrenCpuSeconds(): number {
+  const fields = statFields(process.pid) ?? [];
+  return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
+}
+
 /** utime + stime of /proc/PID/stat in clock ticks. */
 function cpuTicks(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields === undefined ? undefined : Number(fields[11]) + Number(fields[12]);
+}
+
+/** The fields of /proc/PID/stat after the command name (so index 0 is the state, field 3). */
+function statFields(pid: number): string[] | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -88,6 +109,5 @@ function cpuTicks(pid: number): number | undefined {
     return undefined;
   }
   // The command name (field 2) may contain spaces; fields after its closing paren are fixed.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]);
+  return text.slice(text.lastIndexOf(")") + 2).split(" ");
 }

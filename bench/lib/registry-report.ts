@@ -1,21 +1,20 @@
 // Turns per-registry results into comparison rows, a Markdown table and notes.
 import type { HeyResult } from "./hey.js";
 import type { ProcessUsage } from "./proc-sampler.js";
-import type { ManifestLoad } from "./registry-steps.js";
+import type { ManifestLoad, TransferResult, TransferStep } from "./registry-steps.js";
 import { median, MiB } from "./stats.js";
 import { fmt, markdownTable } from "./table.js";
 
 /** Everything measured on one registry. */
 export interface TargetResult extends ManifestLoad {
   name: string;
-  /** MiB/s of each run. */
-  skopeoPush: number[];
-  skopeoPull: number[];
-  curlPush: number[];
-  curlPull: number[];
+  /** Each run of each transfer step. */
+  transfers: TransferRuns;
   /** Memory and CPU of the registry process over the whole benchmark. */
   usage: ProcessUsage;
 }
+
+export type TransferRuns = Record<TransferStep, TransferResult[]>;
 
 export interface ComparisonRow {
   metric: string;
@@ -34,6 +33,36 @@ export interface ComparisonRow {
 type Pick = (r: TargetResult) => number | undefined;
 
 const p99 = (h: HeyResult | undefined): number | undefined => h?.percentilesMs[99];
+const rate = (r: TargetResult, step: TransferStep): number | undefined =>
+  median(r.transfers[step].map((t) => t.mibPerSec));
+const cpu = (
+  r: TargetResult,
+  step: TransferStep,
+  of: "clientCpuSeconds" | "serverCpuSeconds",
+): number | undefined => median(r.transfers[step].map((t) => t[of]));
+
+/** CPU per transfer of the client and of the registry: when the client's CPU is as long as the
+ *  transfer itself, the client sets the pace and the MiB/s say little about the registry. */
+const CPU_ROWS = (
+  [
+    ["skopeo push", "skopeoPush"],
+    ["skopeo pull", "skopeoPull"],
+    ["curl push", "curlPush"],
+    ["curl pull", "curlPull"],
+  ] as const
+).flatMap(([label, step]) =>
+  (
+    [
+      ["client (skopeo or curl)", "clientCpuSeconds"],
+      ["registry", "serverCpuSeconds"],
+    ] as const
+  ).map(([who, of]) => ({
+    metric: `${label}: CPU s of the ${who} per transfer (median)`,
+    better: "lower" as const,
+    skiff: (r: TargetResult) => cpu(r, step, of),
+    distribution: (r: TargetResult) => cpu(r, step, of),
+  })),
+);
 
 const METRICS: ReadonlyArray<{
   metric: string;
@@ -46,30 +75,30 @@ const METRICS: ReadonlyArray<{
   {
     metric: "skopeo push, MiB/s (median)",
     better: "higher",
-    skiff: (r) => median(r.skopeoPush),
-    distribution: (r) => median(r.skopeoPush),
+    skiff: (r) => rate(r, "skopeoPush"),
+    distribution: (r) => rate(r, "skopeoPush"),
     target: 1.2,
     targetText: "≥ 1.2×",
   },
   {
     metric: "skopeo pull, MiB/s (median)",
     better: "higher",
-    skiff: (r) => median(r.skopeoPull),
-    distribution: (r) => median(r.skopeoPull),
+    skiff: (r) => rate(r, "skopeoPull"),
+    distribution: (r) => rate(r, "skopeoPull"),
     target: 1.2,
     targetText: "≥ 1.2×",
   },
   {
     metric: "curl push, MiB/s (median)",
     better: "higher",
-    skiff: (r) => median(r.curlPush),
-    distribution: (r) => median(r.curlPush),
+    skiff: (r) => rate(r, "curlPush"),
+    distribution: (r) => rate(r, "curlPush"),
   },
   {
     metric: "curl pull, MiB/s (median)",
     better: "higher",
-    skiff: (r) => median(r.curlPull),
-    distribution: (r) => median(r.curlPull),
+    skiff: (r) => rate(r, "curlPull"),
+    distribution: (r) => rate(r, "curlPull"),
   },
   {
     metric: "manifest GET, req/s (Skiff basic auth, dist. anonymous)",
@@ -111,6 +140,7 @@ const METRICS: ReadonlyArray<{
     target: 1,
     targetText: "≤ dist.",
   },
+  ...CPU_ROWS,
   {
     metric: "CPU seconds used during the whole run",
     better: "lower",
@@ -134,12 +164,14 @@ export function compare(results: { skiff?: TargetResult; distribution?: TargetRe
 }
 
 export function renderTable(rows: readonly ComparisonRow[]): string {
+  // Latencies in ms and CPU per transfer in s are small numbers: two decimals.
+  const digits = (metric: string): number => (/p99|CPU s of/.test(metric) ? 2 : 1);
   return markdownTable(
     ["metric", "Skiff", "distribution", "ratio (>1 = Skiff better)", "target", "met"],
     rows.map((r) => [
       r.metric,
-      fmt(r.skiff, r.metric.includes("p99") ? 2 : 1),
-      fmt(r.distribution, r.metric.includes("p99") ? 2 : 1),
+      fmt(r.skiff, digits(r.metric)),
+      fmt(r.distribution, digits(r.metric)),
       r.ratio === undefined ? "—" : `${r.ratio.toFixed(2)}×`,
       r.targetText ?? "",
       r.met === undefined ? "" : r.met ? "yes" : "NO",

@@ -7,6 +7,7 @@ import { skopeoCopy } from "../../test/support/skopeo.js";
 import { runOk } from "../../test/support/tools.js";
 import { curlPull, curlPush, type Endpoint } from "./curl-transfer.js";
 import { runHey, type HeyResult } from "./hey.js";
+import { cpuSecondsOf, exitedChildrenCpuSeconds } from "./proc-sampler.js";
 import { mibPerSec } from "./stats.js";
 import { bearerToken, type BenchTarget } from "./targets.js";
 
@@ -33,16 +34,25 @@ export type TransferStep = (typeof TRANSFER_STEPS)[number];
 
 const repo = (kind: string, run: number): string => `bench/${kind}-${run + 1}`;
 
+/** What one transfer took. */
+export interface TransferResult {
+  mibPerSec: number;
+  /** CPU seconds of the client programs (skopeo, curl): shows when the client is the bottleneck. */
+  clientCpuSeconds: number;
+  /** CPU seconds of the registry process during the transfer. */
+  serverCpuSeconds: number;
+}
+
 /**
- * Runs one transfer of run number `run` (0-based) and returns its MiB/s. Pulls read what the
- * push step of the same run stored, so every push step of a run precedes its pull step.
+ * Runs one transfer of run number `run` (0-based). Pulls read what the push step of the same
+ * run stored, so every push step of a run precedes its pull step.
  */
 export async function transfer(
   step: TransferStep,
   target: BenchTarget,
   run: number,
   ctx: StepContext,
-): Promise<number> {
+): Promise<TransferResult> {
   const images = step.startsWith("skopeo") ? ctx.skopeoImages : ctx.curlImages;
   const bench = images[run];
   if (bench === undefined) throw new Error(`no image for run ${run + 1}`);
@@ -53,6 +63,8 @@ export async function transfer(
   if (step === "skopeoPull") out = await mkdtemp(join(ctx.workDir, `pull-${target.name}-`));
   // Flush earlier steps' dirty pages so that their writeback does not land in this step.
   await runOk("sync", []);
+  const clientCpuStart = exitedChildrenCpuSeconds();
+  const serverCpuStart = cpuSecondsOf(target.pid) ?? 0;
   const start = performance.now();
   switch (step) {
     case "skopeoPush":
@@ -74,8 +86,10 @@ export async function transfer(
       break;
   }
   const ms = performance.now() - start;
+  const serverCpuSeconds = (cpuSecondsOf(target.pid) ?? serverCpuStart) - serverCpuStart;
+  const clientCpuSeconds = exitedChildrenCpuSeconds() - clientCpuStart;
   if (out !== undefined) await rm(out, { recursive: true, force: true });
-  return mibPerSec(bench.image.totalBytes, ms);
+  return { mibPerSec: mibPerSec(bench.image.totalBytes, ms), clientCpuSeconds, serverCpuSeconds };
 }
 
 /** Pushes and pulls a small image once: connections, JIT and caches warm before measuring. */

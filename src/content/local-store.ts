@@ -24,11 +24,11 @@ import type { Readable, Writable } from "node:stream";
 import { digestAlgorithm, digestHex, digestOf, isDigest, parseDigest, type Digest } from "../oci/digest.js";
 import {
   STREAM_CHUNK_BYTES,
+  downloadBuffers,
   fsyncPath,
   isNotFound,
   isValidRef,
   mkdirDurable,
-  streamBuffers,
   validateRef,
 } from "./fs-util.js";
 import { copyFileRange } from "./copy-file.js";
@@ -102,7 +102,7 @@ export class LocalContentStore implements ContentStore {
     });
     try {
       const whole = range ?? { start: 0, end: (await handle.stat()).size - 1 };
-      return whole.end < whole.start ? 0 : await copyFileRange(handle, sink, whole, streamBuffers);
+      return whole.end < whole.start ? 0 : await copyFileRange(handle, sink, whole, downloadBuffers);
     } finally {
       await handle.close();
     }
