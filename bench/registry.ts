@@ -1,7 +1,8 @@
 // Registry benchmark: Skiff side by side with the CNCF distribution registry, same machine,
 // same images, loopback. Run on demand (not part of the test suite):
 //   npx tsx bench/registry.ts [--size-mb 200] [--layers 8] [--runs 5] [--only skiff|distribution]
-//                             [--hey-n 20000] [--hey-c 32] [--curl-concurrency 4] [--keep-work-dir]
+//                             [--hey-n 20000] [--hey-c 32] [--curl-concurrency 4] [--curl-pull-passes 3]
+//                             [--keep-work-dir]
 //                             [--skiff-log-level warn] [--skiff-node-args="--max-semi-space-size=2 ..."]
 //                             [--steps skopeoPush,skopeoPull,curlPush,curlPull]
 // (--skiff-node-args needs the = form: its value starts with a dash.)
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     "hey-n": { type: "string", default: "20000" },
     "hey-c": { type: "string", default: "32" },
     "curl-concurrency": { type: "string", default: "4" },
+    "curl-pull-passes": { type: "string", default: "3" },
     "keep-work-dir": { type: "boolean", default: false },
     "skiff-node-args": { type: "string", default: "" },
     "skiff-log-level": { type: "string", default: "warn" },
@@ -176,14 +178,15 @@ try {
   console.log(`\n## Registry benchmark: Skiff vs CNCF distribution ${await registryVersion()}\n`);
   console.log(
     `${runs} runs, image ${(imageBytes / MiB).toFixed(1)} MiB in ${layerCount} gzip layers of random bytes; ` +
-      `hey -n ${hey.requests} -c ${hey.concurrency}; curl ${ctx.curlConcurrency} blobs at a time; ` +
+      `hey -n ${hey.requests} -c ${hey.concurrency}; curl ${ctx.curlConcurrency} blobs at a time, ` +
+      `each curl pull ${ctx.curlPullPasses} passes over the image; ` +
       `Skiff --log-level ${skiffLogLevel}${skiffNodeArgs.length ? `, node ${skiffNodeArgs.join(" ")}` : ""}, ` +
       `distribution log level warn; ` +
       `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ` +
       `load average (1, 5, 15 min) ${loadAtStart} at the start, ${loadText()} at the end.\n`,
   );
   console.log(renderTable(rows));
-  for (const w of warnings) console.log(`\nWARNING: ${w}`);
+  for (const w of warnings) console.log(`\nNOTE: ${w}`);
 
   const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
   await mkdir(resultsDir, { recursive: true });
@@ -202,6 +205,7 @@ try {
     imageBytes,
     hey,
     curlConcurrency: ctx.curlConcurrency,
+    curlPullPasses: ctx.curlPullPasses,
     skiffNodeArgs,
     skiffLogLevel,
   };
@@ -238,6 +242,7 @@ async function generateImages(): Promise<StepContext> {
     curlImages: await make("curl"),
     workDir,
     curlConcurrency: Number(args["curl-concurrency"]),
+    curlPullPasses: Number(args["curl-pull-passes"]),
   };
   const seconds = ((performance.now() - start) / 1000).toFixed(1);
   log(`generated ${2 * runs} images of ${sizeMiB} MiB (${layerCount} layers) in ${seconds} s`);

@@ -1,7 +1,12 @@
 // Turns per-registry results into comparison rows, a Markdown table and notes.
 import type { HeyResult } from "./hey.js";
 import type { ProcessUsage } from "./proc-sampler.js";
-import type { ManifestLoad, TransferResult, TransferStep } from "./registry-steps.js";
+import {
+  TRANSFER_STEPS,
+  type ManifestLoad,
+  type TransferResult,
+  type TransferStep,
+} from "./registry-steps.js";
 import { median, MiB } from "./stats.js";
 import { fmt, markdownTable } from "./table.js";
 
@@ -179,7 +184,7 @@ export function renderTable(rows: readonly ComparisonRow[]): string {
   );
 }
 
-/** Warnings about results that are not what they seem (non-200 answers, failed requests). */
+/** Notes on results that are not what they seem: failed requests, a client that sets the pace. */
 export function notes(
   results: readonly TargetResult[],
   hey: { requests: number; concurrency: number },
@@ -188,6 +193,21 @@ export function notes(
   const sent = Math.floor(hey.requests / hey.concurrency) * hey.concurrency;
   const out: string[] = [];
   for (const r of results) {
+    for (const step of TRANSFER_STEPS) {
+      const runs = r.transfers[step];
+      if (runs.length === 0) continue;
+      const seconds = median(runs.map((t) => t.seconds));
+      const client = median(runs.map((t) => t.clientCpuSeconds));
+      const server = median(runs.map((t) => t.serverCpuSeconds));
+      // A client busy for longer than the transfer lasted (more than a core) while the registry
+      // idles most of it: a faster registry cannot make this transfer much faster.
+      if (client >= seconds && server <= seconds / 2) {
+        out.push(
+          `${r.name} ${step}: the client is the bottleneck: ${client.toFixed(2)} s of client CPU per ` +
+            `${seconds.toFixed(2)} s transfer, against ${server.toFixed(2)} s of the registry's (medians)`,
+        );
+      }
+    }
     for (const [label, h] of [
       ["manifest GET", r.manifestGet],
       ["manifest GET (bearer)", r.manifestGetBearer],

@@ -27,6 +27,8 @@ export interface StepContext {
   /** Scratch space for pulled layouts. */
   workDir: string;
   curlConcurrency: number;
+  /** How many times a curl pull GETs the image (see curlPull). */
+  curlPullPasses: number;
 }
 
 export const TRANSFER_STEPS = ["skopeoPush", "skopeoPull", "curlPush", "curlPull"] as const;
@@ -37,6 +39,7 @@ const repo = (kind: string, run: number): string => `bench/${kind}-${run + 1}`;
 /** What one transfer took. */
 export interface TransferResult {
   mibPerSec: number;
+  seconds: number;
   /** CPU seconds of the client programs (skopeo, curl): shows when the client is the bottleneck. */
   clientCpuSeconds: number;
   /** CPU seconds of the registry process during the transfer. */
@@ -82,14 +85,23 @@ export async function transfer(
       });
       break;
     case "curlPull":
-      await curlPull(endpoint, bench.image, { repo: repo("curl", run), concurrency });
+      await curlPull(endpoint, bench.image, {
+        repo: repo("curl", run),
+        concurrency,
+        passes: ctx.curlPullPasses,
+      });
       break;
   }
   const ms = performance.now() - start;
   const serverCpuSeconds = (cpuSecondsOf(target.pid) ?? serverCpuStart) - serverCpuStart;
   const clientCpuSeconds = exitedChildrenCpuSeconds() - clientCpuStart;
   if (out !== undefined) await rm(out, { recursive: true, force: true });
-  return { mibPerSec: mibPerSec(bench.image.totalBytes, ms), clientCpuSeconds, serverCpuSeconds };
+  return {
+    mibPerSec: mibPerSec(bench.image.totalBytes * (step === "curlPull" ? ctx.curlPullPasses : 1), ms),
+    seconds: ms / 1000,
+    clientCpuSeconds,
+    serverCpuSeconds,
+  };
 }
 
 /** Pushes and pulls a small image once: connections, JIT and caches warm before measuring. */
