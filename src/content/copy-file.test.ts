@@ -43,6 +43,16 @@ describe("copyFileRange", () => {
     expect(received().equals(bytes)).toBe(true);
   });
 
+  it("fills several buffers per round and cuts the last round short", async () => {
+    const bytes = randomBytes(10 * 1000 + 7);
+    const file = await fileWith(bytes);
+    const { sink, received } = slowSink(1);
+    const copy = copyFileRange(file, sink, { start: 3, end: bytes.length - 1 }, 1000, 3);
+    expect(await copy).toBe(bytes.length - 3);
+    await file.close();
+    expect(received().equals(bytes.subarray(3))).toBe(true);
+  });
+
   it("copies an inclusive range", async () => {
     const bytes = randomBytes(5000);
     const file = await fileWith(bytes);

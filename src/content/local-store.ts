@@ -23,12 +23,13 @@ import { dirname, join, resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { digestAlgorithm, digestHex, digestOf, isDigest, parseDigest, type Digest } from "../oci/digest.js";
 import {
+  DOWNLOAD_BUFFERS,
   STREAM_CHUNK_BYTES,
-  downloadBuffers,
   fsyncPath,
   isNotFound,
   isValidRef,
   mkdirDurable,
+  streamBuffers,
   validateRef,
 } from "./fs-util.js";
 import { copyFileRange } from "./copy-file.js";
@@ -102,7 +103,9 @@ export class LocalContentStore implements ContentStore {
     });
     try {
       const whole = range ?? { start: 0, end: (await handle.stat()).size - 1 };
-      return whole.end < whole.start ? 0 : await copyFileRange(handle, sink, whole, downloadBuffers);
+      return whole.end < whole.start
+        ? 0
+        : await copyFileRange(handle, sink, whole, streamBuffers, DOWNLOAD_BUFFERS);
     } finally {
       await handle.close();
     }
