@@ -89,16 +89,20 @@ export class ImageDb {
     return row?.image_id as Digest | undefined;
   }
 
+  // Names come in the order they were given (by time; rowid breaks ties within a millisecond:
+  // a tag made right after an import would otherwise sort by name, a test flaked on that).
   namesOf(id: Digest): string[] {
     const rows = this.#db
-      .prepare("SELECT name FROM names WHERE image_id = ? ORDER BY added_at, name")
+      .prepare("SELECT name FROM names WHERE image_id = ? ORDER BY added_at, rowid")
       .all(id) as Array<{ name: string }>;
     return rows.map((r) => r.name);
   }
 
   /** All names, by image. */
   allNames(): Map<Digest, string[]> {
-    const rows = this.#db.prepare("SELECT name, image_id FROM names ORDER BY added_at, name").all() as Array<{
+    const rows = this.#db
+      .prepare("SELECT name, image_id FROM names ORDER BY added_at, rowid")
+      .all() as Array<{
       name: string;
       image_id: string;
     }>;

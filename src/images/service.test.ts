@@ -5,7 +5,7 @@ import { PassThrough, Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import pino from "pino";
 import * as tarStream from "tar-stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { digestOf } from "../oci/digest.js";
 import { ImageConflictError, ImageNotFoundError } from "./errors.js";
 import { ImageService } from "./service.js";
@@ -88,12 +88,18 @@ describe("ImageService", () => {
   });
 
   it("tags, untags and deletes with Docker's rules", async () => {
-    const image = await images.importRootfs(Readable.from([await tarOf({ a: "a" })]), {
-      ref: "app:v1",
-      changes: [],
-    });
-    images.tag("app:v1", "127.0.0.1:5000/team/app:v2");
-    images.tag("app:v1", "other");
+    // One frozen millisecond for the import and both tags, as on a fast machine: the names
+    // still come in the order they were given.
+    const tar = await tarOf({ a: "a" });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    let image: Awaited<ReturnType<typeof images.importRootfs>>;
+    try {
+      image = await images.importRootfs(Readable.from([tar]), { ref: "app:v1", changes: [] });
+      images.tag("app:v1", "127.0.0.1:5000/team/app:v2");
+      images.tag("app:v1", "other");
+    } finally {
+      vi.useRealTimers();
+    }
     expect(images.get(image.id).repoTags).toEqual(["app:v1", "127.0.0.1:5000/team/app:v2", "other:latest"]);
     await expect(images.remove(image.id.slice(7, 19), noUsers)).rejects.toThrow(
       `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
