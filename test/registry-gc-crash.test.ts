@@ -46,7 +46,9 @@ describe.skipIf(!haveTools)("garbage collection interrupted by kill -9", () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  it("leaves a consistent registry at any point of the sweep", async () => {
+  // About 730 curl processes (pushes and HEAD checks of 3 × 120 blobs) at 30-40 ms each: ~30 s on
+  // an idle machine, and CI's parallel test files have doubled that past the default minute.
+  it("leaves a consistent registry at any point of the sweep", { timeout: 180_000 }, async () => {
     const garbage: string[] = [];
     for (const delayMs of [0, 15, 40]) {
       // Blobs no manifest references: what the collection deletes.
