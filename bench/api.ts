@@ -26,6 +26,7 @@ import { reportRows, type BackendResult } from "./lib/api-report.js";
 import { etcdFloor, type EtcdFloor } from "./lib/etcd-floor.js";
 import { fsyncLatencies } from "./lib/fsync-floor.js";
 import { markdownTable } from "./lib/table.js";
+import { numberFlag } from "./lib/flags.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -51,11 +52,11 @@ if (args.help) {
   );
   process.exit(0);
 }
-const SECONDS = Number(args.seconds);
-const RATE = Number(args.rate);
-const PODS = Number(args.pods);
-const WATCHERS = Number(args.watchers);
-const WARMUP = Number(args.warmup);
+const SECONDS = numberFlag("seconds", args.seconds, { fraction: true, min: 0.1 });
+const RATE = numberFlag("rate", args.rate, { fraction: true, min: 0.1 });
+const PODS = numberFlag("pods", args.pods);
+const WATCHERS = numberFlag("watchers", args.watchers, { min: 0 });
+const WARMUP = numberFlag("warmup", args.warmup, { fraction: true, min: 0 });
 /** How long the server is left quiet after the lists before its memory is read again. */
 const SETTLE_MS = 5000;
 /** etcd's floor numbers its warm-up keys from here (the timed ones from 0). */

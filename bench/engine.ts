@@ -19,6 +19,7 @@ import { startDockerd, type Dockerd } from "./lib/dockerd.js";
 import { engineMemory } from "./lib/process-tree.js";
 import { median, p95 } from "./lib/stats.js";
 import { fmt, markdownTable } from "./lib/table.js";
+import { numberFlag } from "./lib/flags.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -27,8 +28,8 @@ const { values: args } = parseArgs({
     only: { type: "string" },
   },
 });
-const RUNS = Number(args.runs);
-const DETACHED = Number(args.detached);
+const RUNS = numberFlag("runs", args.runs);
+const DETACHED = numberFlag("detached", args.detached, { min: 0 });
 
 interface EngineResult {
   runMs: number[];

@@ -22,6 +22,7 @@ import { startSkiffTarget } from "./lib/orch-skiff.js";
 import { startSwarmTarget } from "./lib/orch-swarm.js";
 import type { OrchName, OrchTarget } from "./lib/orch-target.js";
 import { fmt } from "./lib/table.js";
+import { numberFlag } from "./lib/flags.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -33,12 +34,11 @@ const { values: args } = parseArgs({
     only: { type: "string" },
   },
 });
-const PODS = Number(args.pods);
-const RATE = Number(args.rate);
-if (!(RATE > 0)) throw new Error(`--rate: expected pods per second above 0, got "${args.rate}"`);
-const RUNS = Number(args.runs);
-const HEAL = Number(args.heal);
-const ROUNDS = Number(args.rounds);
+const PODS = numberFlag("pods", args.pods);
+const RATE = numberFlag("rate", args.rate, { fraction: true, min: 0.01 });
+const RUNS = numberFlag("runs", args.runs);
+const HEAL = numberFlag("heal", args.heal);
+const ROUNDS = numberFlag("rounds", args.rounds);
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 const results = new OrchResults({ log });

@@ -40,6 +40,7 @@ import {
   type BenchTarget,
   type TargetName,
 } from "./lib/targets.js";
+import { numberFlag } from "./lib/flags.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -57,10 +58,12 @@ const { values: args } = parseArgs({
     steps: { type: "string", default: TRANSFER_STEPS.join(",") },
   },
 });
-const sizeMiB = Number(args["size-mb"]);
-const layerCount = Number(args.layers);
-const runs = Number(args.runs);
-const hey = { requests: Number(args["hey-n"]), concurrency: Number(args["hey-c"]) };
+const sizeMiB = numberFlag("size-mb", args["size-mb"], { fraction: true, min: 0.01 });
+const layerCount = numberFlag("layers", args.layers);
+const runs = numberFlag("runs", args.runs);
+const curlConcurrency = numberFlag("curl-concurrency", args["curl-concurrency"]);
+const curlPullPasses = numberFlag("curl-pull-passes", args["curl-pull-passes"]);
+const hey = { requests: numberFlag("hey-n", args["hey-n"]), concurrency: numberFlag("hey-c", args["hey-c"]) };
 const only = args.only as TargetName | undefined;
 if (only !== undefined && !TARGET_NAMES.includes(only)) {
   throw new Error(`--only must be one of ${TARGET_NAMES.join(", ")}`);
@@ -241,8 +244,8 @@ async function generateImages(): Promise<StepContext> {
     skopeoImages: await make("skopeo"),
     curlImages: await make("curl"),
     workDir,
-    curlConcurrency: Number(args["curl-concurrency"]),
-    curlPullPasses: Number(args["curl-pull-passes"]),
+    curlConcurrency,
+    curlPullPasses,
   };
   const seconds = ((performance.now() - start) / 1000).toFixed(1);
   log(`generated ${2 * runs} images of ${sizeMiB} MiB (${layerCount} layers) in ${seconds} s`);

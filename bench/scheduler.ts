@@ -31,6 +31,7 @@ import { bootstrapRbac } from "../src/api/auth/bootstrap.js";
 import { bootstrapCluster } from "../src/server/api-bootstrap.js";
 import { quantile } from "./lib/stats.js";
 import { fmt, markdownTable } from "./lib/table.js";
+import { numberFlag } from "./lib/flags.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -39,9 +40,9 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "64" },
   },
 });
-const PODS = Number(args.pods);
-const NODES = Number(args.nodes);
-const CONCURRENCY = Number(args.concurrency);
+const PODS = numberFlag("pods", args.pods);
+const NODES = numberFlag("nodes", args.nodes);
+const CONCURRENCY = numberFlag("concurrency", args.concurrency);
 const TARGET = 1000;
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
