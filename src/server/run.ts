@@ -1,8 +1,9 @@
 // `skiff server` and `skiff registry serve`: start the parts, stop them in order on
 // SIGTERM/SIGINT. The parts are the registry and (for `skiff server`) the engine and the
 // cluster API; the node agent joins here as it is built.
-import { Registry as MetricsRegistry, collectDefaultMetrics } from "prom-client";
+import { Registry as MetricsRegistry } from "prom-client";
 import { prepareDataDir } from "./data-dir.js";
+import { collectProcessMetrics } from "./process-metrics.js";
 import { createLogger, type LogLevel } from "./logger.js";
 import type { ApiConfig, ApiStack } from "./api.js";
 import type { EngineConfig, EngineStack } from "./engine.js";
@@ -39,7 +40,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
   await prepareDataDir(config.dataDir);
   const metricsRegistry = new MetricsRegistry();
-  collectDefaultMetrics({ register: metricsRegistry, prefix: "skiff_" });
+  collectProcessMetrics(metricsRegistry, "skiff_");
   const registry = await startRegistry(config, logger.child({ component: "registry" }), metricsRegistry);
   // Signals are taken from here on: one that arrives while the other parts still start (the
   // registry already answers) stops the server once they have started.
