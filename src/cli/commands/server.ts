@@ -357,10 +357,11 @@ Examples:
 export function registerRegistryServeCommand(registry: Command): void {
   const command = registry.command("serve").description("run only the image registry");
   addRegistryServerOptions(command, "--listen", "SKIFF_REGISTRY_LISTEN").action(async (flags: ServeFlags) => {
-    // The registry's heap is mostly request garbage that lives a few ms. V8 otherwise grows the
-    // old generation before collecting it: under 32 concurrent manifest GETs it grew 4 MiB per
-    // 20,000 requests, to ~30 MiB, where with this flag it stayed at ~15 MiB at the same
-    // requests/s. Only here: the full server's API and orchestration benchmarks ran without it.
+    // The registry's heap is mostly request garbage that lives a few ms; this flag makes V8
+    // collect the old generation at a smaller growth. After 110,000 manifest GETs (32
+    // concurrent) the old space was 9.4-9.9 MiB with it, 10.2-10.7 MiB without, at the same
+    // requests/s. (It once made a bigger difference, when each GET left a dead hash table:
+    // see manifest-cache.ts.) Only here: the full server's benchmarks ran without it.
     setFlagsFromString("--optimize-for-size");
     await runServer(toConfig(flags, "--listen"));
   });
