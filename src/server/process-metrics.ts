@@ -5,23 +5,7 @@
 // straight into the old generation). Under 32 concurrent manifest GETs, a young collection
 // every ~14 ms, that alone grew the registry's old generation by ~2.5 MiB before a full GC.
 import { createRequire } from "node:module";
-import type { Registry } from "prom-client";
-
-/** prom-client's lib/metrics modules, as its collectDefaultMetrics lists them, less `gc`. */
-const DEFAULT_METRICS_WITHOUT_GC = [
-  "processCpuTotal",
-  "processStartTime",
-  "osMemoryHeap",
-  "processOpenFileDescriptors",
-  "processMaxFileDescriptors",
-  "eventLoopLag",
-  "processResources",
-  "processHandles",
-  "processRequests",
-  "heapSizeAndUsed",
-  "heapSpacesSizeAndUsed",
-  "version",
-] as const;
+import { collectDefaultMetrics, type Registry } from "prom-client";
 
 type DefaultMetric = (
   registry: Registry,
@@ -32,7 +16,8 @@ const load = createRequire(import.meta.url);
 
 /** Registers the process metrics on `registry`, each name prefixed with `prefix`. */
 export function collectProcessMetrics(registry: Registry, prefix: string): void {
-  for (const name of DEFAULT_METRICS_WITHOUT_GC) {
+  // The modules under prom-client/lib/metrics that collectDefaultMetrics would register.
+  for (const name of collectDefaultMetrics.metricsList.filter((m) => m !== "gc")) {
     const register = load(`prom-client/lib/metrics/${name}`) as DefaultMetric;
     // The precision (ms) of the event loop delay histogram; collectDefaultMetrics' default.
     register(registry, { prefix, eventLoopMonitoringPrecision: 10 });
